@@ -1,0 +1,310 @@
+package keyspace
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"petrel/internal/kvtable"
+)
+
+// These operations span databases or shards and take the shard locks
+// themselves; callers must hold none.
+
+// DBSize returns the number of keys in db (keys past their TTL but not yet
+// reclaimed included, as Valkey counts them).
+func (ks *Keyspace) DBSize(db int) int {
+	n := 0
+	for _, sh := range ks.shards {
+		sh.mu.Lock()
+		n += sh.tables[db].Len()
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// KeyCounts returns keys and keys with a TTL in db, for INFO keyspace.
+func (ks *Keyspace) KeyCounts(db int) (keys, expires int) {
+	for _, sh := range ks.shards {
+		sh.mu.Lock()
+		keys += sh.tables[db].Len()
+		expires += sh.tables[db].ExpiresLen()
+		sh.mu.Unlock()
+	}
+	return
+}
+
+// FlushDB empties one database and returns the number of keys it held.
+func (ks *Keyspace) FlushDB(db int) int {
+	ks.Lock(AllShards)
+	defer ks.Unlock(AllShards)
+	n := 0
+	for _, sh := range ks.shards {
+		n += sh.tables[db].Len()
+		sh.clearDBLocked(db)
+	}
+	return n
+}
+
+// FlushAll empties every database and returns the number of keys they
+// held. With async the old memory is released by a background goroutine
+// after the new, empty arenas are in place.
+func (ks *Keyspace) FlushAll(async bool) int {
+	ks.Lock(AllShards)
+	old := make([]*kvtable.Arena, 0, NumShards)
+	n := 0
+	for _, sh := range ks.shards {
+		for _, t := range sh.tables {
+			n += t.Len()
+		}
+		old = append(old, sh.arena)
+		sh.arena = kvtable.NewArena()
+		for d := range sh.tables {
+			sh.tables[d] = kvtable.NewTable(sh.arena)
+			sh.expCur[d] = 0
+		}
+		sh.objects, sh.freeObj = nil, nil
+	}
+	ks.Unlock(AllShards)
+	release := func() {
+		for _, a := range old {
+			a.Release()
+		}
+	}
+	if async {
+		go release()
+	} else {
+		release()
+	}
+	return n
+}
+
+func (sh *shard) clearDBLocked(db int) {
+	t := sh.tables[db]
+	if t.Len() == 0 {
+		return
+	}
+	var cur uint64
+	var objs []uint32
+	for {
+		cur = t.Scan(cur, func(r kvtable.Ref) {
+			if t.Meta(r).Type != TypeString {
+				objs = append(objs, objIndex(t.Value(r)))
+			}
+		})
+		if cur == 0 {
+			break
+		}
+	}
+	for _, i := range objs {
+		sh.freeObject(i)
+	}
+	t.Clear()
+	sh.expCur[db] = 0
+}
+
+// SwapDB swaps the contents of two databases atomically.
+func (ks *Keyspace) SwapDB(a, b int) {
+	ks.Lock(AllShards)
+	defer ks.Unlock(AllShards)
+	for _, sh := range ks.shards {
+		sh.tables[a], sh.tables[b] = sh.tables[b], sh.tables[a]
+		sh.expCur[a], sh.expCur[b] = sh.expCur[b], sh.expCur[a]
+	}
+}
+
+// KeyFilter decides whether a key is returned by Keys and Scan.
+type KeyFilter func(key []byte, typ uint8) bool
+
+// Keys returns copies of every live key of db that the filter accepts.
+func (ks *Keyspace) Keys(db int, now int64, filter KeyFilter) [][]byte {
+	var out [][]byte
+	for _, sh := range ks.shards {
+		sh.mu.Lock()
+		t := sh.tables[db]
+		var cur uint64
+		for t.Len() > 0 {
+			cur = t.Scan(cur, func(r kvtable.Ref) {
+				if exp := t.Expire(r); exp != 0 && now > exp {
+					return
+				}
+				k := t.Key(r)
+				if filter == nil || filter(k, t.Meta(r).Type) {
+					out = append(out, append([]byte(nil), k...))
+				}
+			})
+			if cur == 0 {
+				break
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return out
+}
+
+// Scan cursors carry the shard in their low bits and the shard table's
+// own reverse-binary cursor above them, so one SCAN walks shard 0 to the
+// end, then shard 1, and so on; each shard keeps its table's guarantee that
+// a key present for the whole scan is returned at least once.
+const shardBits = 6
+
+// Scan runs one SCAN step over db from cursor, visiting tables until about
+// count keys were seen (or 10*count buckets were visited), and returns the
+// accepted keys (copies) and the next cursor (0 when done). As in Valkey,
+// a key the filter accepts but whose TTL has passed is deleted (and
+// reported through OnExpire) instead of returned.
+func (ks *Keyspace) Scan(db int, now int64, cursor uint64, count int, filter KeyFilter) ([][]byte, uint64) {
+	var out [][]byte
+	var victims []kvtable.Ref
+	si := int(cursor & (NumShards - 1))
+	tc := cursor >> shardBits
+	seen := 0
+	steps := count * 10
+	if count > math.MaxInt/10 {
+		steps = math.MaxInt // Valkey's unsigned count*10 does not wrap to a small number either
+	}
+	for si < NumShards {
+		sh := ks.shards[si]
+		sh.mu.Lock()
+		t := sh.tables[db]
+		for t.Len() > 0 {
+			tc = t.Scan(tc, func(r kvtable.Ref) {
+				seen++
+				k := t.Key(r)
+				if filter != nil && !filter(k, t.Meta(r).Type) {
+					return
+				}
+				if exp := t.Expire(r); exp != 0 && now > exp {
+					victims = append(victims, r)
+					return
+				}
+				out = append(out, append([]byte(nil), k...))
+			})
+			if len(victims) > 0 {
+				v := DB{ks: ks, idx: db, Now: now}
+				for _, r := range victims {
+					v.expireLocked(sh, t, r)
+				}
+				victims = victims[:0]
+			}
+			steps--
+			if tc == 0 || seen >= count || steps <= 0 {
+				break
+			}
+		}
+		if t.Len() == 0 {
+			tc = 0
+		}
+		sh.mu.Unlock()
+		if tc == 0 {
+			si++
+		}
+		if seen >= count || steps <= 0 {
+			break
+		}
+	}
+	if si >= NumShards {
+		return out, 0
+	}
+	return out, tc<<shardBits | uint64(si)
+}
+
+// RandomKey returns a copy of a random live key of db, or nil if empty.
+func (ks *Keyspace) RandomKey(db int, now int64) []byte {
+	for attempt := 0; attempt < 100; attempt++ {
+		total := ks.DBSize(db)
+		if total == 0 {
+			return nil
+		}
+		// Pick a shard weighted by its size, then a key in it.
+		pick := rand.IntN(total)
+		for _, sh := range ks.shards {
+			sh.mu.Lock()
+			t := sh.tables[db]
+			if pick >= t.Len() {
+				pick -= t.Len()
+				sh.mu.Unlock()
+				continue
+			}
+			r, ok := t.RandomRef(rand.Uint64())
+			if !ok {
+				sh.mu.Unlock()
+				break
+			}
+			if exp := t.Expire(r); exp != 0 && now > exp {
+				DB{ks: ks, idx: db, Now: now}.expireLocked(sh, t, r)
+				sh.mu.Unlock()
+				break
+			}
+			k := append([]byte(nil), t.Key(r)...)
+			sh.mu.Unlock()
+			return k
+		}
+	}
+	return nil
+}
+
+// ActiveExpireCycle reclaims expired keys, as Valkey's adaptive cycle:
+// each shard and database is sampled from its scan cursor; while more than
+// a tenth of the sampled keys with a TTL had expired, sampling goes on,
+// within the time budget. It returns the number of keys reclaimed.
+func (ks *Keyspace) ActiveExpireCycle(now int64, budget time.Duration, effort int) int {
+	deadline := time.Now().Add(budget)
+	perLoop := 20 + 5*(effort-1) // keys with TTL sampled per loop (Valkey: 20 at effort 1)
+	acceptable := 10 - (effort - 1)
+	reclaimed := 0
+	var victims []kvtable.Ref
+	for db := 0; db < ks.numDBs; db++ {
+		for _, sh := range ks.shards {
+			sh.mu.Lock()
+			t := sh.tables[db]
+			for t.ExpiresLen() > 0 {
+				sampled, visited := 0, 0
+				victims = victims[:0]
+				cur := sh.expCur[db]
+				for sampled < perLoop && visited < perLoop*20 {
+					cur = t.Scan(cur, func(r kvtable.Ref) {
+						visited++
+						if exp := t.Expire(r); exp != 0 {
+							sampled++
+							if now > exp {
+								victims = append(victims, r)
+							}
+						}
+					})
+					if cur == 0 {
+						break
+					}
+				}
+				sh.expCur[db] = cur
+				v := DB{ks: ks, idx: db, Now: now}
+				for i := len(victims) - 1; i >= 0; i-- {
+					v.expireLocked(sh, t, victims[i])
+				}
+				reclaimed += len(victims)
+				if sampled == 0 || len(victims)*100/sampled <= acceptable || time.Now().After(deadline) {
+					break
+				}
+			}
+			sh.mu.Unlock()
+			if time.Now().After(deadline) {
+				return reclaimed
+			}
+		}
+	}
+	return reclaimed
+}
+
+// Cron does background upkeep for up to d: incremental rehashing of
+// tables that are resizing.
+func (ks *Keyspace) Cron(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for _, sh := range ks.shards {
+		sh.mu.Lock()
+		for _, t := range sh.tables {
+			for t.RehashStep(100) && time.Now().Before(deadline) {
+			}
+		}
+		sh.mu.Unlock()
+	}
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"io"
+	"net"
+	"runtime/debug"
+	"time"
+
+	"petrel/internal/resp"
+)
+
+const (
+	readChunk      = 16 * 1024
+	flushThreshold = 64 * 1024 // flush mid-batch past this much reply data
+)
+
+const protectedModeDenied = "-DENIED Running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers, you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting from the same host the server is running, however MAKE SURE it's not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+
+// serveConn is the connection loop: read what is available, run every
+// complete command in the buffer appending replies to one buffer, write
+// once per drained batch.
+func (s *Server) serveConn(nc net.Conn) {
+	st := s.Settings()
+	if st.ProtectedMode && st.Requirepass == "" && !isLoopback(nc.RemoteAddr()) {
+		_, _ = io.WriteString(nc, protectedModeDenied)
+		s.stats.rejectedConns.Add(1)
+		_ = nc.Close()
+		return
+	}
+	if s.clients.Count() >= st.Maxclients {
+		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
+		s.stats.rejectedConns.Add(1)
+		_ = nc.Close()
+		return
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+	}
+	now := time.Now()
+	c := &Client{
+		srv:     s,
+		ID:      s.clients.nextID.Add(1),
+		conn:    nc,
+		rd:      resp.NewReader(resp.Limits{MaxBulkLen: st.ProtoMaxBulkLen, AuthRequired: st.Requirepass != ""}),
+		created: now,
+		addr:    nc.RemoteAddr().String(),
+		laddr:   nc.LocalAddr().String(),
+		authed:  st.Requirepass == "",
+	}
+	c.w.Proto = 2
+	c.proto.Store(2)
+	c.lastActive.Store(now.UnixMilli())
+	s.clients.add(c)
+	defer s.clients.remove(c)
+	defer c.Kill()
+	if s.shuttingDown.Load() {
+		return
+	}
+	defer func() {
+		// Last resort: a handler bug must not take the server down.
+		if r := recover(); r != nil {
+			s.Logf("panic serving client id=%d addr=%s: %v\n%s", c.ID, c.addr, r, debug.Stack())
+		}
+	}()
+	s.connLoop(c)
+}
+
+func (s *Server) connLoop(c *Client) {
+	for {
+		n, err := c.conn.Read(c.rd.Space(readChunk))
+		if n > 0 {
+			c.rd.Commit(n)
+			c.netIn.Add(int64(n))
+			s.stats.netInput.Add(int64(n))
+			if !s.processInput(c) {
+				s.flush(c)
+				return
+			}
+			if !s.flush(c) || c.closeAfterReply {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// processInput runs every complete command buffered; false means the
+// connection must close after the replies are flushed.
+func (s *Server) processInput(c *Client) bool {
+	for {
+		st := s.Settings()
+		c.rd.Limits.MaxBulkLen = st.ProtoMaxBulkLen
+		c.rd.Limits.AuthRequired = !c.authed
+		args, err := c.rd.Next()
+		if err == resp.ErrIncomplete {
+			// A command still arriving may not exceed the query buffer limit.
+			if int64(c.rd.Buffered()) > st.ClientQueryBufferLimit {
+				s.stats.clientQueryBufferLimitDisconnections.Add(1)
+				s.Logf("Closing client that reached max query buffer length: id=%d addr=%s", c.ID, c.addr)
+				return false
+			}
+			c.qbuf.Store(int64(c.rd.Buffered()))
+			c.qbufCap.Store(int64(c.rd.Cap()))
+			return true
+		}
+		if err != nil {
+			if pe, ok := err.(*resp.ProtocolError); ok {
+				c.w.Error(pe.Msg)
+			}
+			s.stats.totalErrorReplies.Add(1)
+			return false
+		}
+		s.execute(c, args)
+		if c.closeAfterReply || c.killed.Load() {
+			return false
+		}
+		if len(c.w.Buf) > flushThreshold && !s.flush(c) {
+			return false
+		}
+	}
+}
+
+// flush writes the pending replies; false if the connection failed.
+func (s *Server) flush(c *Client) bool {
+	if len(c.w.Buf) == 0 {
+		return true
+	}
+	n, err := c.conn.Write(c.w.Buf)
+	c.netOut.Add(int64(n))
+	s.stats.netOutput.Add(int64(n))
+	if cap(c.w.Buf) > 1<<20 {
+		c.w.Buf = nil // let go of a buffer a big reply grew
+	} else {
+		c.w.Buf = c.w.Buf[:0]
+	}
+	return err == nil
+}
+
+func isLoopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return true // unix sockets are local
+	}
+	return ta.IP.IsLoopback()
+}

@@ -1,0 +1,51 @@
+package server
+
+import (
+	"time"
+
+	"petrel/internal/cmdspec"
+	"petrel/internal/errs"
+	"petrel/internal/keyspace"
+	"petrel/internal/resp"
+)
+
+// Handler runs one command. It reads c.Args, works on c.DB (whose key
+// shards the dispatcher has locked) and appends exactly one reply to c.W.
+type Handler func(c *Ctx)
+
+// Ctx is everything a handler may use for one command.
+type Ctx struct {
+	Srv    *Server
+	Client *Client
+	Args   [][]byte
+	W      *resp.Writer
+	DB     keyspace.DB
+	Spec   *cmdspec.Spec
+	Now    time.Time // the one clock reading of this command
+
+	locked keyspace.Mask
+}
+
+// Error writes err as an error reply.
+func (c *Ctx) Error(err error) { c.W.Error(errs.Text(err)) }
+
+// Modified is called by every write handler after a successful change of
+// key: it counts the change for persistence (dirty) and is the one place
+// where WATCH invalidation, client-side caching, keyspace events and
+// propagation hook in.
+func (c *Ctx) Modified(key []byte, event string) {
+	c.Srv.dirty.Add(1)
+	c.Srv.notifyKeyspace(c.DB.Index(), key, event)
+}
+
+// ModifiedN counts n changes without a specific key event (FLUSHALL...).
+func (c *Ctx) ModifiedN(n int64) { c.Srv.dirty.Add(n) }
+
+// Unlocked runs fn with the command's shard locks released, for keyless
+// handlers that call whole-keyspace operations taking their own locks.
+// Handlers whose command has keys must not call it.
+func (c *Ctx) Unlocked(fn func()) {
+	c.Srv.ks.Unlock(c.locked)
+	defer c.Srv.ks.Lock(c.locked)
+	fn()
+}

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"time"
+
+	"petrel/internal/cmdspec"
+	"petrel/internal/errs"
+	"petrel/internal/keyspace"
+)
+
+// execute runs one command: look it up, check authentication, existence
+// and arity (in Valkey's order), wait out a CLIENT PAUSE, lock the shards
+// of its keys in ascending order, run the handler, unlock, account.
+func (s *Server) execute(c *Client, args [][]byte) {
+	start := time.Now()
+	c.lastActive.Store(start.UnixMilli())
+	c.inCommand.Store(true)
+	defer c.inCommand.Store(false)
+	c.totCmds.Add(1)
+	s.stats.commandsProcessed.Add(1)
+
+	replyStart := len(c.w.Buf)
+	if c.replyMode == replySkipNext {
+		c.replyMode = replySkip
+	}
+	cmd := s.resolve(c, args)
+	if cmd != nil {
+		s.run(c, cmd, args, start, replyStart)
+	}
+	switch c.replyMode {
+	case replyOff:
+		c.w.Buf = c.w.Buf[:replyStart]
+	case replySkip:
+		c.w.Buf = c.w.Buf[:replyStart]
+		c.replyMode = replyOn
+	}
+}
+
+// resolve finds the command to run, or writes the rejection and returns nil.
+func (s *Server) resolve(c *Client, args [][]byte) *command {
+	cmd := s.reg.lookup(args[0])
+	if cmd == nil && (EqualFold(args[0], "host:") || EqualFold(args[0], "post")) {
+		// An HTTP request: likely cross-protocol scripting. Valkey logs it
+		// (at most once a minute) and drops the connection without a reply.
+		s.securityWarning(c)
+		return nil
+	}
+	if !c.authed && (cmd == nil || cmd.spec.Flags&cmdspec.FlagNoAuth == 0) {
+		s.reject(c, nil, errs.NoAuth.Error())
+		return nil
+	}
+	if cmd == nil || !cmd.implemented() {
+		s.reject(c, nil, cmdspec.UnknownCommandNameError(args))
+		return nil
+	}
+	if cmd.subs != nil && len(args) >= 2 {
+		sub := cmd.lookupSub(args[1])
+		if sub == nil || sub.handler == nil {
+			s.reject(c, cmd, cmdspec.UnknownCommandError(args))
+			return nil
+		}
+		cmd = sub
+	}
+	if !cmd.spec.CheckArity(len(args)) {
+		s.reject(c, cmd, cmdspec.ArityError(cmd.spec))
+		return nil
+	}
+	if cmd.handler == nil { // container called without a subcommand
+		s.reject(c, cmd, cmdspec.ArityError(cmd.spec))
+		return nil
+	}
+	return cmd
+}
+
+func (s *Server) reject(c *Client, cmd *command, msg string) {
+	if cmd != nil {
+		cmd.rejected.Add(1)
+	}
+	s.stats.totalErrorReplies.Add(1)
+	c.w.Error(msg)
+}
+
+func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, replyStart int) {
+	spec := cmd.spec
+	if s.pause.active.Load() {
+		s.waitPause(spec.Flags&(cmdspec.FlagWrite|cmdspec.FlagMayReplicate) != 0)
+	}
+
+	// Lock the shards of the command's keys. If the keys cannot be found
+	// (malformed arguments the handler will reject), lock everything.
+	var mask keyspace.Mask
+	var kbuf [8]cmdspec.KeyPos
+	keys, err := spec.KeyIndexes(args, kbuf[:0])
+	if err != nil {
+		mask = keyspace.AllShards
+	} else {
+		for _, k := range keys {
+			mask |= keyspace.MaskOf(args[k.Pos])
+		}
+	}
+
+	now := time.Now()
+	ctx := &c.ctx
+	*ctx = Ctx{
+		Srv:    s,
+		Client: c,
+		Args:   args,
+		W:      &c.w,
+		DB:     s.ks.View(c.DB(), now.UnixMilli()),
+		Spec:   spec,
+		Now:    now,
+		locked: mask,
+	}
+	ctx.DB.NoTouch = c.noTouch
+	s.ks.Lock(mask)
+	cmd.handler(ctx)
+	s.ks.Unlock(ctx.locked)
+	ctx.Args = nil
+
+	dur := time.Since(start)
+	cmd.calls.Add(1)
+	cmd.usec.Add(dur.Microseconds())
+	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' {
+		cmd.failed.Add(1)
+		s.stats.totalErrorReplies.Add(1)
+	}
+	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
+	if name := spec.Name; c.lastCmd.Load() == nil || *c.lastCmd.Load() != name {
+		c.lastCmd.Store(&spec.Name)
+	}
+}
+
+// securityWarning logs a suspected cross-protocol attack, at most once a
+// minute, and closes the connection without replying.
+func (s *Server) securityWarning(c *Client) {
+	now := time.Now().Unix()
+	if last := s.securityLogged.Load(); now-last > 60 && s.securityLogged.CompareAndSwap(last, now) {
+		s.Logf("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Petrel. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Petrel instance. Connection from %s aborted.", c.addr)
+	}
+	c.closeAfterReply = true
+}

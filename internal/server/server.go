@@ -1,0 +1,330 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"petrel/internal/keyspace"
+)
+
+// Version is Petrel's own version, shown as petrel_version in INFO.
+const Version = "0.1.0"
+
+// RedisVersion is the version Valkey reports for client compatibility.
+const RedisVersion = "7.2.4"
+
+// ValkeyVersion is the Valkey release whose behaviour Petrel matches.
+const ValkeyVersion = "9.0.4"
+
+// Settings are the configuration values the server reads on its hot
+// paths. The config package owns the directives; on every change it
+// publishes a new Settings snapshot (Server.SetSettings), so readers load
+// one pointer and never lock.
+type Settings struct {
+	Port                   int
+	Bind                   []string
+	ProtectedMode          bool
+	Requirepass            string
+	Maxclients             int
+	ProtoMaxBulkLen        int64
+	ClientQueryBufferLimit int64
+	Databases              int
+	Hz                     int
+	ActiveExpireEffort     int
+	SlowlogSlowerThan      int64 // microseconds; negative disables
+	SlowlogMaxLen          int
+	EnableDebugCommand     string // "no", "yes", "local"
+	Timeout                int    // idle client timeout in seconds, 0 = never
+
+	// Command log (commandlog.go) and latency monitoring (latency.go).
+	CommandlogRequestLargerThan  int64 // bytes; negative disables
+	CommandlogLargeRequestMaxLen int64
+	CommandlogReplyLargerThan    int64 // bytes; negative disables
+	CommandlogLargeReplyMaxLen   int64
+	LatencyMonitorThreshold      int64 // milliseconds; 0 disables
+	LatencyTracking              bool  // per-command latency histograms
+	ExtendedRedisCompat          bool  // extended-redis-compatibility
+}
+
+// DefaultSettings are Valkey's defaults.
+func DefaultSettings() *Settings {
+	return &Settings{
+		Port:                   6379,
+		Bind:                   []string{"*", "-::*"},
+		ProtectedMode:          true,
+		Maxclients:             10000,
+		ProtoMaxBulkLen:        512 << 20,
+		ClientQueryBufferLimit: 1 << 30,
+		Databases:              16,
+		Hz:                     10,
+		ActiveExpireEffort:     1,
+		SlowlogSlowerThan:      10000,
+		SlowlogMaxLen:          128,
+		EnableDebugCommand:     "no",
+
+		CommandlogRequestLargerThan:  1 << 20,
+		CommandlogLargeRequestMaxLen: 128,
+		CommandlogReplyLargerThan:    1 << 20,
+		CommandlogLargeReplyMaxLen:   128,
+		LatencyTracking:              true,
+	}
+}
+
+// Server is one Petrel server. Several can run in one process.
+type Server struct {
+	settings atomic.Pointer[Settings]
+	reg      *Registry
+	ks       *keyspace.Keyspace
+	runID    string
+	started  time.Time
+	logger   *log.Logger
+
+	// Hooks the config layer installs (CONFIG GET/SET/REWRITE/RESETSTAT).
+	Config ConfigBackend
+	// ConfigFile is the absolute path of the configuration file, if any
+	// (INFO config_file); main sets it before Serve.
+	ConfigFile string
+
+	listeners []net.Listener
+	clients   clientRegistry
+	pause     pauseState
+
+	dirty          atomic.Int64
+	securityLogged atomic.Int64 // unix seconds of the last security warning
+	lastSave       atomic.Int64 // unix seconds
+	stats          serverStats
+	info           infoState     // INFO's own state (info.go)
+	obs            observability // command logs, latency monitor and histograms (commandlog.go, latency.go)
+	adm            adminState    // COMMAND view, CONFIG glue, DEBUG knobs (server_cmds.go, config_glue.go, debug.go)
+	shuttingDown   atomic.Bool
+	done           chan struct{}
+	closeOnce      sync.Once
+	wg             sync.WaitGroup
+
+	// Extra state owned by command families (slowlog, latency, ...), each
+	// guarding itself.
+	Ext sync.Map
+}
+
+type serverStats struct {
+	connectionsReceived, rejectedConns, commandsProcessed atomic.Int64
+	netInput, netOutput                                   atomic.Int64
+	unexpectedErrorReplies, totalErrorReplies             atomic.Int64
+	clientQueryBufferLimitDisconnections                  atomic.Int64
+	readsProcessed, writesProcessed                       atomic.Int64 // socket reads and writes (INFO total_*_processed)
+}
+
+// New returns a server with the given settings; register commands with
+// Registry().Handle before Serve.
+func New(s *Settings, register ...func(*Registry)) *Server {
+	srv := &Server{
+		reg:     newRegistry(),
+		ks:      keyspace.New(s.Databases),
+		started: time.Now(),
+		logger:  log.New(os.Stderr, "", log.LstdFlags),
+		done:    make(chan struct{}),
+	}
+	srv.settings.Store(s)
+	var id [20]byte
+	_, _ = rand.Read(id[:])
+	srv.runID = hex.EncodeToString(id[:])
+	srv.lastSave.Store(time.Now().Unix())
+	srv.clients.init()
+	srv.pause.init()
+	srv.ks.OnExpire = srv.onExpire
+	registerCore(srv.reg)
+	for _, r := range register {
+		r(srv.reg)
+	}
+	srv.info.init(srv)
+	return srv
+}
+
+// Settings returns the current settings snapshot (never modify it).
+func (s *Server) Settings() *Settings { return s.settings.Load() }
+
+// SetSettings publishes a new settings snapshot.
+func (s *Server) SetSettings(st *Settings) { s.settings.Store(st) }
+
+// Registry returns the command registry.
+func (s *Server) Registry() *Registry { return s.reg }
+
+// Keyspace returns the server's keyspace.
+func (s *Server) Keyspace() *keyspace.Keyspace { return s.ks }
+
+// RunID is the server's random run id.
+func (s *Server) RunID() string { return s.runID }
+
+// StartTime is when the server was created.
+func (s *Server) StartTime() time.Time { return s.started }
+
+// Logf writes a log line.
+func (s *Server) Logf(format string, args ...any) { s.logger.Printf(format, args...) }
+
+// SetLogger replaces the logger (tests silence it).
+func (s *Server) SetLogger(l *log.Logger) { s.logger = l }
+
+// Listen opens the listeners for the configured bind addresses and port.
+// Addresses prefixed with '-' are optional: failing to bind them is not an
+// error, as in Valkey.
+func (s *Server) Listen() error {
+	st := s.Settings()
+	for _, b := range st.Bind {
+		optional := false
+		if len(b) > 0 && b[0] == '-' {
+			optional, b = true, b[1:]
+		}
+		host := b
+		network := "tcp"
+		switch b {
+		case "*":
+			host, network = "0.0.0.0", "tcp4"
+		case "::*":
+			host, network = "::", "tcp6"
+		}
+		ln, err := net.Listen(network, net.JoinHostPort(host, strconv.Itoa(st.Port)))
+		if err != nil {
+			if optional {
+				continue
+			}
+			s.closeListeners()
+			return err
+		}
+		s.listeners = append(s.listeners, ln)
+	}
+	if len(s.listeners) == 0 {
+		return errors.New("failed listening on any address")
+	}
+	return nil
+}
+
+// Addr is the address of the first listener.
+func (s *Server) Addr() net.Addr { return s.listeners[0].Addr() }
+
+// Serve accepts connections on the listeners and runs the cron until
+// Shutdown. It returns nil after a clean shutdown.
+func (s *Server) Serve() error {
+	for _, ln := range s.listeners {
+		s.wg.Add(1)
+		go s.acceptLoop(ln)
+	}
+	s.wg.Add(1)
+	go s.cron()
+	<-s.done
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) acceptLoop(ln net.Listener) {
+	defer s.wg.Done()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.shuttingDown.Load() {
+				return
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			select {
+			case <-s.done:
+				return
+			default:
+			}
+			s.Logf("accept: %v", err)
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		s.stats.connectionsReceived.Add(1)
+		go s.serveConn(nc)
+	}
+}
+
+func (s *Server) closeListeners() {
+	for _, ln := range s.listeners {
+		_ = ln.Close()
+	}
+}
+
+// Shutdown stops accepting, closes every client and ends Serve.
+func (s *Server) Shutdown() {
+	s.closeOnce.Do(func() {
+		s.shuttingDown.Store(true)
+		s.closeListeners()
+		s.clients.closeAll()
+		close(s.done)
+	})
+}
+
+// Done is closed when the server shuts down.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close shuts down and releases the keyspace memory.
+func (s *Server) Close() {
+	s.Shutdown()
+	s.wg.Wait()
+	s.clients.waitAll()
+	s.ks.Close()
+}
+
+// cron runs periodic upkeep at hz: active expiry and table rehashing.
+func (s *Server) cron() {
+	defer s.wg.Done()
+	for {
+		hz := s.Settings().Hz
+		if hz < 1 {
+			hz = 1
+		}
+		period := time.Second / time.Duration(hz)
+		select {
+		case <-s.done:
+			return
+		case <-time.After(period):
+		}
+		st := s.Settings()
+		if s.activeExpireEnabled() && !s.writesPaused() {
+			// Valkey's slow cycle may use 25% of a period (more with effort).
+			budget := period * time.Duration(25+2*(st.ActiveExpireEffort-1)) / 100
+			s.ks.ActiveExpireCycle(time.Now().UnixMilli(), budget, st.ActiveExpireEffort)
+		}
+		s.ks.Cron(time.Millisecond)
+		s.clients.cron(s, time.Now())
+		s.infoCron(time.Now())
+	}
+}
+
+func (s *Server) activeExpireEnabled() bool {
+	v, ok := s.Ext.Load(extActiveExpireOff)
+	return !ok || !v.(bool)
+}
+
+type extKey int
+
+const (
+	extActiveExpireOff extKey = iota
+)
+
+// SetActiveExpire turns the active expiry cycle on or off (DEBUG
+// SET-ACTIVE-EXPIRE).
+func (s *Server) SetActiveExpire(on bool) { s.Ext.Store(extActiveExpireOff, !on) }
+
+// onExpire runs with the key's shard locked when a key's TTL ends.
+func (s *Server) onExpire(db int, key []byte) {
+	s.notifyKeyspace(db, key, "expired")
+}
+
+// notifyKeyspace is where keyspace events will be published.
+func (s *Server) notifyKeyspace(db int, key []byte, event string) {}
+
+// Dirty is the number of changes since the last save.
+func (s *Server) Dirty() int64 { return s.dirty.Load() }
