@@ -233,6 +233,11 @@ func (r *Reader) readBulks() error {
 // for a blank line.
 func (r *Reader) parseInline() ([][]byte, error) {
 	nl := bytes.IndexByte(r.buf[r.pos:r.end], '\n')
+	if nl >= 0 && bytes.IndexByte(r.buf[r.pos:r.pos+nl], 0) >= 0 {
+		// Valkey finds the newline with strchr, which stops at a NUL: the
+		// line then only ends at the too-big-inline limit.
+		nl = -1
+	}
 	if nl < 0 {
 		if r.end-r.pos > inlineMaxSize {
 			return nil, errBigInline

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net"
+	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -33,8 +34,11 @@ type Client struct {
 	laddr   string
 	addr    string
 
-	// Owned by the connection goroutine.
-	ctx             Ctx // reused for every command
+	// Owned by the connection goroutine (or event loop).
+	ctx             Ctx      // reused for every command
+	sysfd           int      // socket descriptor while on an event loop, else -1
+	wantWrite       bool     // event loop: replies pending, waiting for EPOLLOUT
+	detached        [][]byte // a command that must wait, to rerun off the loop
 	authed          bool
 	closeAfterReply bool
 	replyMode       int
@@ -42,18 +46,23 @@ type Client struct {
 	noTouch         bool
 
 	// Read by other goroutines.
-	db          atomic.Int32
-	proto       atomic.Int32
-	lastActive  atomic.Int64 // unix ms of the last command
-	lastCmd     atomic.Pointer[string]
-	totCmds     atomic.Int64
-	netIn       atomic.Int64
-	netOut      atomic.Int64
-	qbuf        atomic.Int64 // query buffer bytes (length)
-	qbufCap     atomic.Int64
-	obl         atomic.Int64 // output buffer bytes pending
-	inCommand   atomic.Bool
-	killed      atomic.Bool
+	db         atomic.Int32
+	proto      atomic.Int32
+	lastActive atomic.Int64 // unix ms of the last command
+	lastCmd    atomic.Pointer[string]
+	totCmds    atomic.Int64
+	netIn      atomic.Int64
+	netOut     atomic.Int64
+	qbuf       atomic.Int64 // query buffer bytes (length)
+	qbufCap    atomic.Int64
+	obl        atomic.Int64 // output buffer bytes pending
+	inCommand  atomic.Bool
+	killed     atomic.Bool
+	inLoop     atomic.Bool // served by an event loop rather than a goroutine
+
+	// fdMu orders closing the socket against Kill from other goroutines.
+	fdMu        sync.Mutex
+	file        *os.File // guarded by fdMu: the socket while on an event loop (conn is then closed)
 	closeReason atomic.Pointer[string]
 
 	// CLIENT LIST figures, read by other goroutines (client_cmds.go).
@@ -103,10 +112,18 @@ func (c *Client) SetName(n string) {
 	c.mu.Unlock()
 }
 
-// Kill closes the client's connection from any goroutine.
+// Kill closes the client's connection from any goroutine. A client on an
+// event loop has only its read side shut down: its loop then sees EOF and
+// closes the socket itself, so the descriptor is never reused under it.
 func (c *Client) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
-		_ = c.conn.Close()
+		c.fdMu.Lock()
+		if c.file != nil {
+			_ = syscall.Shutdown(c.sysfd, syscall.SHUT_RD)
+		} else {
+			_ = c.conn.Close()
+		}
+		c.fdMu.Unlock()
 		if c.srv != nil && c.srv.pause.active.Load() {
 			c.srv.pause.wake() // a client waiting out a pause must not run its command
 		}
@@ -437,4 +454,23 @@ func (s *Server) writesPaused() bool {
 	}
 	on, _, _ := s.pauseInfo()
 	return on
+}
+
+// closeFile closes the event-loop socket; Kill afterwards is a no-op on it.
+func (c *Client) closeFile() {
+	c.fdMu.Lock()
+	if c.file != nil {
+		_ = c.file.Close()
+		c.file = nil
+	}
+	c.fdMu.Unlock()
+}
+
+// setConn gives a detached client its new net.Conn.
+func (c *Client) setConn(nc net.Conn) {
+	c.fdMu.Lock()
+	c.conn = nc
+	c.fdMu.Unlock()
+	c.sysfd = -1
+	c.fd.Store(0) // looked up again from the new conn
 }

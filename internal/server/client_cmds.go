@@ -187,14 +187,10 @@ func appendClientInfo(b []byte, cl *Client, cur *Ctx) []byte {
 		rbp = max(cl.rbp.Load(), int64(len(cl.w.Buf)))
 		obl = int64(len(cl.w.Buf))
 		cmd = cur.Spec.Name
-		totCmds-- // Valkey counts a command once it has run
 	} else {
 		qbuf = cl.qbuf.Load()
 		qbufFree = max(cl.qbufCap.Load()-qbuf, 0)
 		rbs, rbp, obl = cl.rbs.Load(), cl.rbp.Load(), cl.obl.Load()
-		if cl.inCommand.Load() {
-			totCmds--
-		}
 	}
 	multiMem := cl.multiMem.Load()
 	totMem := qbuf + qbufFree + argvMem + multiMem + rbs + clientStructSize

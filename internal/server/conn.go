@@ -16,22 +16,43 @@ const (
 
 const protectedModeDenied = "-DENIED Running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers, you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting from the same host the server is running, however MAKE SURE it's not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
 
-// serveConn is the connection loop: read what is available, run every
-// complete command in the buffer appending replies to one buffer, write
-// once per drained batch.
-func (s *Server) serveConn(nc net.Conn) {
+// inputResult says what the connection does after processInput.
+type inputResult int
+
+const (
+	inputOK     inputResult = iota // all complete commands ran; read more
+	inputClose                     // flush the replies, then close
+	inputDetach                    // a command must wait: leave the event loop
+)
+
+// acceptConn admits a new connection (protected mode, maxclients) and
+// hands it to an event loop or to its own goroutine.
+func (s *Server) acceptConn(nc net.Conn) {
+	c := s.newClient(nc)
+	if c == nil {
+		return
+	}
+	if s.loops != nil && s.loops.add(c) {
+		return
+	}
+	go s.serveClient(c)
+}
+
+// newClient registers a connection as a client, or rejects it with
+// Valkey's error and returns nil.
+func (s *Server) newClient(nc net.Conn) *Client {
 	st := s.Settings()
 	if st.ProtectedMode && st.Requirepass == "" && !isLoopback(nc.RemoteAddr()) {
 		_, _ = io.WriteString(nc, protectedModeDenied)
 		s.stats.rejectedConns.Add(1)
 		_ = nc.Close()
-		return
+		return nil
 	}
 	if s.clients.Count() >= st.Maxclients {
 		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
 		s.stats.rejectedConns.Add(1)
 		_ = nc.Close()
-		return
+		return nil
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		_ = tc.SetNoDelay(true)
@@ -46,23 +67,65 @@ func (s *Server) serveConn(nc net.Conn) {
 		addr:    nc.RemoteAddr().String(),
 		laddr:   nc.LocalAddr().String(),
 		authed:  st.Requirepass == "",
+		sysfd:   -1,
 	}
 	c.w.Proto = 2
 	c.proto.Store(2)
 	c.lastActive.Store(now.UnixMilli())
 	s.clients.add(c)
-	defer s.clients.remove(c)
-	defer c.Kill()
 	if s.shuttingDown.Load() {
+		s.endClient(c)
+		return nil
+	}
+	return c
+}
+
+// endClient closes a client's connection and forgets it. Only the
+// connection's owner (its goroutine or its event loop) calls it.
+func (s *Server) endClient(c *Client) {
+	c.killed.Store(true)
+	c.closeFile()
+	c.fdMu.Lock()
+	_ = c.conn.Close()
+	c.fdMu.Unlock()
+	s.clients.remove(c)
+}
+
+// serveClient runs a connection in its own goroutine: read what is
+// available, run every complete command in the buffer appending replies to
+// one buffer, write once per drained batch.
+func (s *Server) serveClient(c *Client) {
+	defer s.endClient(c)
+	defer s.recoverClient(c)
+	s.connLoop(c)
+}
+
+// serveDetached continues, in its own goroutine, a client that left an
+// event loop because its command (args) must wait.
+func (s *Server) serveDetached(c *Client, args [][]byte) {
+	defer s.endClient(c)
+	defer s.recoverClient(c)
+	s.execute(c, args)
+	if c.closeAfterReply || c.killed.Load() {
+		s.flush(c)
 		return
 	}
-	defer func() {
-		// Last resort: a handler bug must not take the server down.
-		if r := recover(); r != nil {
-			s.Logf("panic serving client id=%d addr=%s: %v\n%s", c.ID, c.addr, r, debug.Stack())
-		}
-	}()
+	if s.processInput(c) != inputOK {
+		s.flush(c)
+		return
+	}
+	if !s.flush(c) || c.closeAfterReply {
+		return
+	}
 	s.connLoop(c)
+}
+
+// recoverClient is the last resort: a handler bug must not take the
+// server down; it is logged and only this connection closes.
+func (s *Server) recoverClient(c *Client) {
+	if r := recover(); r != nil {
+		s.Logf("panic serving client id=%d addr=%s: %v\n%s", c.ID, c.addr, r, debug.Stack())
+	}
 }
 
 func (s *Server) connLoop(c *Client) {
@@ -72,7 +135,8 @@ func (s *Server) connLoop(c *Client) {
 			c.rd.Commit(n)
 			c.netIn.Add(int64(n))
 			s.stats.netInput.Add(int64(n))
-			if !s.processInput(c) {
+			s.stats.readsProcessed.Add(1)
+			if s.processInput(c) != inputOK {
 				s.flush(c)
 				return
 			}
@@ -86,9 +150,8 @@ func (s *Server) connLoop(c *Client) {
 	}
 }
 
-// processInput runs every complete command buffered; false means the
-// connection must close after the replies are flushed.
-func (s *Server) processInput(c *Client) bool {
+// processInput runs every complete command buffered.
+func (s *Server) processInput(c *Client) inputResult {
 	for {
 		st := s.Settings()
 		c.rd.Limits.MaxBulkLen = st.ProtoMaxBulkLen
@@ -99,25 +162,29 @@ func (s *Server) processInput(c *Client) bool {
 			if int64(c.rd.Buffered()) > st.ClientQueryBufferLimit {
 				s.stats.clientQueryBufferLimitDisconnections.Add(1)
 				s.Logf("Closing client that reached max query buffer length: id=%d addr=%s", c.ID, c.addr)
-				return false
+				return inputClose
 			}
 			c.qbuf.Store(int64(c.rd.Buffered()))
 			c.qbufCap.Store(int64(c.rd.Cap()))
-			return true
+			return inputOK
 		}
 		if err != nil {
 			if pe, ok := err.(*resp.ProtocolError); ok {
 				c.w.Error(pe.Msg)
+				s.countError([]byte(pe.Msg))
 			}
 			s.stats.totalErrorReplies.Add(1)
-			return false
+			return inputClose
 		}
 		s.execute(c, args)
+		if c.detached != nil {
+			return inputDetach
+		}
 		if c.closeAfterReply || c.killed.Load() {
-			return false
+			return inputClose
 		}
 		if len(c.w.Buf) > flushThreshold && !s.flush(c) {
-			return false
+			return inputClose
 		}
 	}
 }
@@ -127,6 +194,8 @@ func (s *Server) flush(c *Client) bool {
 	if len(c.w.Buf) == 0 {
 		return true
 	}
+	c.noteReplyBuffer()
+	s.stats.writesProcessed.Add(1)
 	n, err := c.conn.Write(c.w.Buf)
 	c.netOut.Add(int64(n))
 	s.stats.netOutput.Add(int64(n))

@@ -76,7 +76,8 @@ func cmdReset(c *Ctx) {
 	cl.authed = c.Srv.Settings().Requirepass == ""
 	cl.SetName("")
 	cl.replyMode = replyOn
-	cl.noEvict, cl.noTouch = false, false
+	cl.setNoEvict(false)
+	cl.setNoTouch(false)
 	c.Srv.resetHooks(cl)
 	c.W.Simple("RESET")
 }

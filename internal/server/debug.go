@@ -442,10 +442,12 @@ func debugProtocol(c *Ctx) {
 			c.Error(errs.DebugProtocolRESP2)
 			return
 		}
+		// Valkey defers push messages a command produces for its own
+		// client until after the command's reply.
+		w.BulkString("Some real reply following the push reply")
 		w.Push(2)
 		w.BulkString("server-cpu-usage")
 		w.Int(42)
-		w.BulkString("Some real reply following the push reply")
 	case is("true"):
 		w.Bool(true)
 	case is("false"):

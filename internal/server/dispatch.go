@@ -16,14 +16,18 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.lastActive.Store(start.UnixMilli())
 	c.inCommand.Store(true)
 	defer c.inCommand.Store(false)
-	c.totCmds.Add(1)
-	s.stats.commandsProcessed.Add(1)
 
 	replyStart := len(c.w.Buf)
+	cmd := s.resolve(c, args)
+	if cmd != nil && s.pause.active.Load() && c.inLoop.Load() && s.pauseBlocks(isWrite(cmd.spec)) {
+		// The command must wait: an event loop cannot, so the client
+		// leaves it and runs this command again in its own goroutine.
+		c.detached = args
+		return
+	}
 	if c.replyMode == replySkipNext {
 		c.replyMode = replySkip
 	}
-	cmd := s.resolve(c, args)
 	if cmd != nil {
 		s.run(c, cmd, args, start, replyStart)
 	}
@@ -34,6 +38,18 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		c.w.Buf = c.w.Buf[:replyStart]
 		c.replyMode = replyOn
 	}
+}
+
+func isWrite(spec *cmdspec.Spec) bool {
+	return spec.Flags&(cmdspec.FlagWrite|cmdspec.FlagMayReplicate) != 0
+}
+
+// pauseBlocks reports whether a pause in force now holds back a command.
+func (s *Server) pauseBlocks(write bool) bool {
+	p := &s.pause
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !p.until.IsZero() && time.Now().Before(p.until) && (p.all || write)
 }
 
 // resolve finds the command to run, or writes the rejection and returns nil.
@@ -77,13 +93,17 @@ func (s *Server) reject(c *Client, cmd *command, msg string) {
 		cmd.rejected.Add(1)
 	}
 	s.stats.totalErrorReplies.Add(1)
+	s.countError([]byte(msg))
 	c.w.Error(msg)
 }
 
 func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, replyStart int) {
 	spec := cmd.spec
-	if s.pause.active.Load() {
-		s.waitPause(spec.Flags&(cmdspec.FlagWrite|cmdspec.FlagMayReplicate) != 0)
+	if name := spec.Name; c.lastCmd.Load() == nil || *c.lastCmd.Load() != name {
+		c.lastCmd.Store(&spec.Name)
+	}
+	if s.pause.active.Load() && !s.waitPauseClient(c, isWrite(spec)) {
+		return // killed while waiting: the command never runs
 	}
 
 	// Lock the shards of the command's keys. If the keys cannot be found
@@ -120,14 +140,14 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	dur := time.Since(start)
 	cmd.calls.Add(1)
 	cmd.usec.Add(dur.Microseconds())
+	c.totCmds.Add(1)
+	s.stats.commandsProcessed.Add(1)
 	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' {
 		cmd.failed.Add(1)
 		s.stats.totalErrorReplies.Add(1)
+		s.countError(c.w.Buf[replyStart:])
 	}
 	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
-	if name := spec.Name; c.lastCmd.Load() == nil || *c.lastCmd.Load() != name {
-		c.lastCmd.Store(&spec.Name)
-	}
 }
 
 // securityWarning logs a suspected cross-protocol attack, at most once a

@@ -228,12 +228,11 @@ var infoSections = [...]struct {
 }
 
 func cmdInfo(c *Ctx) {
-	c.W.Verbatim("txt", c.Srv.Info(c, c.Args[1:]))
+	c.W.Verbatim("txt", c.Srv.Info(c.Args[1:]))
 }
 
-// Info returns the INFO text for the given section arguments. cur is the
-// command asking, if any: it is not counted yet, as in Valkey.
-func (s *Server) Info(cur *Ctx, args [][]byte) []byte {
+// Info returns the INFO text for the given section arguments.
+func (s *Server) Info(args [][]byte) []byte {
 	want := map[string]bool{}
 	all := false
 	if len(args) == 0 {
@@ -250,7 +249,7 @@ func (s *Server) Info(cur *Ctx, args [][]byte) []byte {
 			want[name] = true
 		}
 	}
-	w := &infoWriter{s: s, cur: cur, now: time.Now()}
+	w := &infoWriter{s: s, now: time.Now()}
 	for _, sec := range infoSections {
 		if all || want[sec.name] || (sec.def && want["default"]) {
 			sec.gen(s, w)
@@ -271,7 +270,6 @@ func (s *Server) Info(cur *Ctx, args [][]byte) []byte {
 // "field:value" per line, each value replaceable by SetInfoField.
 type infoWriter struct {
 	s        *Server
-	cur      *Ctx
 	now      time.Time
 	b        []byte
 	sections int
@@ -752,10 +750,7 @@ func (s *Server) infoPersistence(w *infoWriter) {
 func (s *Server) infoStats(w *infoWriter) {
 	st := &s.stats
 	ks := &s.ks.Stats
-	cmds := st.commandsProcessed.Load()
-	if w.cur != nil {
-		cmds-- // the INFO being run is not processed yet
-	}
+	cmds := st.commandsProcessed.Load() // commands that ran to completion
 	in, out := st.netInput.Load(), st.netOutput.Load()
 	kbps := func(metric int) string { return fmt2(float64(float32(s.instantaneous(metric)) / 1024)) }
 	w.section("Stats")

@@ -337,6 +337,7 @@ func TestInfoValuesChange(t *testing.T) {
 func TestInfoRejectedConnections(t *testing.T) {
 	e := newCIEnv(t, func(st *server.Settings) { st.Maxclients = 1 })
 	r := e.dial()
+	ciIs(t, r, "+PONG\r\n", "PING") // registered before the next one comes
 	nc, err := net.Dial("tcp", e.srv.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -348,8 +349,13 @@ func TestInfoRejectedConnections(t *testing.T) {
 	if string(buf[:n]) != "-ERR max number of clients reached\r\n" {
 		t.Fatalf("second client got %q", buf[:n])
 	}
-	if got := infoInt(t, infoOf(t, r, "stats"), "rejected_connections"); got != 1 {
-		t.Fatalf("rejected_connections %d", got)
+	// The server counts the rejection after writing it: wait for it.
+	deadline := time.Now().Add(5 * time.Second)
+	for infoInt(t, infoOf(t, r, "stats"), "rejected_connections") != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("rejected_connections stays 0")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,12 @@ type Settings struct {
 	SlowlogSlowerThan      int64 // microseconds; negative disables
 	SlowlogMaxLen          int
 	EnableDebugCommand     string // "no", "yes", "local"
-	Timeout                int    // idle client timeout in seconds, 0 = never
+	// EventLoops is the number of epoll event loops serving connections
+	// (Linux; see eventloop_linux.go); 0 serves each connection with its
+	// own goroutine. Not a Valkey directive: the environment variable
+	// PETREL_EVENTLOOPS sets it, default GOMAXPROCS.
+	EventLoops int
+	Timeout    int // idle client timeout in seconds, 0 = never
 
 	// Command log (commandlog.go) and latency monitoring (latency.go).
 	CommandlogRequestLargerThan  int64 // bytes; negative disables
@@ -69,6 +75,7 @@ func DefaultSettings() *Settings {
 		SlowlogSlowerThan:      10000,
 		SlowlogMaxLen:          128,
 		EnableDebugCommand:     "no",
+		EventLoops:             eventLoopsFromEnv(),
 
 		CommandlogRequestLargerThan:  1 << 20,
 		CommandlogLargeRequestMaxLen: 128,
@@ -94,6 +101,7 @@ type Server struct {
 	ConfigFile string
 
 	listeners []net.Listener
+	loops     *eventLoops // nil: one goroutine per connection
 	clients   clientRegistry
 	pause     pauseState
 
@@ -203,6 +211,9 @@ func (s *Server) Listen() error {
 	if len(s.listeners) == 0 {
 		return errors.New("failed listening on any address")
 	}
+	if st.EventLoops > 0 && s.loops == nil {
+		s.loops = s.startEventLoops(st.EventLoops)
+	}
 	return nil
 }
 
@@ -246,7 +257,7 @@ func (s *Server) acceptLoop(ln net.Listener) {
 			continue
 		}
 		s.stats.connectionsReceived.Add(1)
-		go s.serveConn(nc)
+		s.acceptConn(nc)
 	}
 }
 
@@ -274,6 +285,9 @@ func (s *Server) Close() {
 	s.Shutdown()
 	s.wg.Wait()
 	s.clients.waitAll()
+	if s.loops != nil {
+		s.loops.stop()
+	}
 	s.ks.Close()
 }
 
@@ -328,3 +342,11 @@ func (s *Server) notifyKeyspace(db int, key []byte, event string) {}
 
 // Dirty is the number of changes since the last save.
 func (s *Server) Dirty() int64 { return s.dirty.Load() }
+
+// eventLoopsFromEnv reads PETREL_EVENTLOOPS (default: GOMAXPROCS).
+func eventLoopsFromEnv() int {
+	if v, err := strconv.Atoi(os.Getenv("PETREL_EVENTLOOPS")); err == nil && v >= 0 {
+		return v
+	}
+	return runtime.GOMAXPROCS(0)
+}

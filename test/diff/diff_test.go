@@ -8,26 +8,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"petrel/internal/commands"
-	"petrel/internal/server"
-	"petrel/internal/servertest"
 )
 
 var recordFlag = flag.Bool("record", false, "record the goldens from the Valkey at $VALKEY_SERVER (or set DIFF_RECORD=1)")
 
 const rerecord = "make golden VALKEY_SERVER=/path/to/valkey-server"
 
-// petrelSettings matches Petrel to the reference's start flags (ValkeyArgs).
-func petrelSettings(st *server.Settings) {
-	st.ProtectedMode = false
-	st.EnableDebugCommand = "yes"
-}
+// startPetrel starts an in-process Petrel and returns its address (nil
+// when built with -tags diffrecord; see petrel_test.go).
+var startPetrel func(t *testing.T) string
 
 // TestDiff runs every case of cases/*.txt (one subtest per family and
 // case: TestDiff/strings/set_nx). By default it compares Petrel with the
 // goldens. With $VALKEY_SERVER it also runs each case on that Valkey and
-// fails where the golden no longer matches it. With -record (or
+// fails where the golden no longer matches it (built with -tags
+// diffrecord, only that check runs). With -record (or
 // DIFF_RECORD=1) it runs the cases on Valkey only and rewrites the goldens
 // of the cases it ran.
 func TestDiff(t *testing.T) {
@@ -37,20 +32,12 @@ func TestDiff(t *testing.T) {
 		t.Fatal("recording needs VALKEY_SERVER=/path/to/valkey-server")
 	}
 
-	var petrel, valkey *Target
-	if valkeyPath != "" {
-		v, err := StartValkey(valkeyPath, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(v.Stop)
-		valkey = NewTarget("valkey", v.Addr)
-		t.Cleanup(valkey.Close)
-	}
-	if !record {
-		srv := servertest.Start(t, petrelSettings, commands.Register)
-		petrel = NewTarget("petrel", srv.Addr().String())
-		t.Cleanup(petrel.Close)
+	switch {
+	case record || startPetrel != nil:
+	case valkeyPath == "":
+		t.Fatal("built with -tags diffrecord (no Petrel): set VALKEY_SERVER, and DIFF_RECORD=1 to record")
+	default:
+		t.Log("built with -tags diffrecord: checking the goldens against live Valkey only")
 	}
 
 	fams, err := LoadFamilies("cases")
@@ -74,6 +61,24 @@ func TestDiff(t *testing.T) {
 			for name, tr := range g.Cases {
 				recorded[name] = tr
 			}
+			// Fresh servers for each family: FLUSHALL does not undo
+			// everything (databases' tables, stats, allocator state), so
+			// a family's replies must not depend on which families ran
+			// before it.
+			var petrel, valkey *Target
+			if valkeyPath != "" {
+				v, err := StartValkey(valkeyPath, t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(v.Stop)
+				valkey = NewTarget("valkey", v.Addr)
+				t.Cleanup(valkey.Close)
+			}
+			if !record && startPetrel != nil {
+				petrel = NewTarget("petrel", startPetrel(t))
+				t.Cleanup(petrel.Close)
+			}
 			ran := false
 			for _, c := range f.Cases {
 				t.Run(c.Name, func(t *testing.T) {
@@ -84,7 +89,7 @@ func TestDiff(t *testing.T) {
 						}
 						for i, r := range tr.Results {
 							if r.Timeout {
-								t.Errorf("line %d: %s: no reply within %v (a blocking command needs @N> and @N<)", c.Steps[i].Line, r.Text, valkey.Timeout)
+								t.Fatalf("line %d: %s: no reply within %v (a blocking command needs @N> and @N<); golden not updated", c.Steps[i].Line, r.Text, valkey.Timeout)
 							}
 						}
 						recorded[c.Name] = tr
@@ -106,6 +111,9 @@ func TestDiff(t *testing.T) {
 						if d := Compare(c, want, got); d != nil {
 							t.Errorf("the golden no longer matches live Valkey (%s:%d); re-record: %s\n%s", f.Path, c.Line, rerecord, strings.Join(d, "\n"))
 						}
+					}
+					if petrel == nil {
+						return
 					}
 					got, err := petrel.RunCase(c, want)
 					if err != nil {
@@ -305,5 +313,14 @@ func TestGoldenRoundTrip(t *testing.T) {
 	}
 	if d := Compare(f.Cases[0], tr, back); d != nil {
 		t.Errorf("round trip differs: %v", d)
+	}
+}
+
+func TestFirstDifference(t *testing.T) {
+	a := strings.Repeat("x", 100) + "abc" + strings.Repeat("y", 100)
+	b := strings.Repeat("x", 100) + "abd" + strings.Repeat("y", 100)
+	got := firstDifference(a, b)
+	if !strings.Contains(got, "byte 102") || !strings.Contains(got, `xabcyy`) || !strings.Contains(got, `xabdyy`) {
+		t.Errorf("firstDifference: %s", got)
 	}
 }

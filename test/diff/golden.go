@@ -216,6 +216,9 @@ func compareStep(st *Step, w, g *Result) string {
 		if wok && gok && (wn != wr || gn != gr) {
 			fmt.Fprintf(&b, "  normalised (%s): want %s, got %s\n", ruleNames(st), strconv.Quote(wn), strconv.Quote(gn))
 		}
+		if wok && gok && len(wn)+len(gn) > 160 {
+			b.WriteString("  " + firstDifference(wn, gn) + "\n")
+		}
 	}
 	if w.Closed != g.Closed {
 		fmt.Fprintf(&b, "  want closed=%v, got closed=%v\n", w.Closed, g.Closed)
@@ -242,4 +245,15 @@ func ruleNames(st *Step) string {
 		return "built-in rules"
 	}
 	return strings.Join(names, " ")
+}
+
+// firstDifference points at where two long (normalised) replies part.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-30)
+	cut := func(s string) string { return strconv.Quote(s[from:min(len(s), i+50)]) }
+	return fmt.Sprintf("first difference at byte %d: want ...%s..., got ...%s...", i, cut(a), cut(b))
 }

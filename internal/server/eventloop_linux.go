@@ -1,0 +1,375 @@
+//go:build linux
+
+package server
+
+import (
+	"net"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+)
+
+// Event loops: the fast connection model on Linux.
+//
+// A goroutine per connection costs a park/unpark through the runtime's
+// netpoller for every request; with many clients on few cores that
+// scheduling, not the commands, bounds throughput. Instead, each of
+// GOMAXPROCS loops owns an epoll instance and the sockets assigned to it
+// round-robin: one epoll_wait returns every ready socket, and each is read,
+// its complete commands run, and its replies written with plain syscalls.
+//
+// Invariants:
+//   - A client belongs to exactly one loop, or to its own goroutine; only
+//     its owner touches its reader, writer and socket.
+//   - While replies are pending (a partial write), the loop stops reading
+//     the client (interest EPOLLOUT only): a slow reader cannot make the
+//     server buffer without bound.
+//   - A command that has to wait (CLIENT PAUSE) must not stall the loop:
+//     the client is detached, leaves the loop, and continues in its own
+//     goroutine in the classic model, where waiting is cheap.
+//   - Other goroutines never close a loop's socket (the descriptor could be
+//     reused under the loop); Client.Kill shuts its read side down and the
+//     owner sees EOF and closes it.
+//
+// Rejected alternative: gnet or another event-loop library; the loop is
+// small, and owning it lets blocked clients be handed to goroutines.
+type eventLoop struct {
+	s    *Server
+	epfd int
+	wake [2]int // pipe: a byte written to wake[1] interrupts epoll_wait
+
+	mu       sync.Mutex
+	incoming []*Client // guarded by mu: clients handed over by the acceptor
+
+	byFD     map[int]*Client // loop goroutine only
+	events   [128]syscall.EpollEvent
+	stopping atomic.Bool
+	done     chan struct{}
+}
+
+type eventLoops struct {
+	loops []*eventLoop
+	next  atomic.Uint64
+}
+
+// startEventLoops starts n loops; nil if epoll is unavailable.
+func (s *Server) startEventLoops(n int) *eventLoops {
+	ls := &eventLoops{}
+	for i := 0; i < n; i++ {
+		l, err := newEventLoop(s)
+		if err != nil {
+			s.Logf("event loop unavailable (%v): one goroutine per connection", err)
+			ls.stop()
+			return nil
+		}
+		ls.loops = append(ls.loops, l)
+		go l.run()
+	}
+	return ls
+}
+
+func newEventLoop(s *Server) (*eventLoop, error) {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	l := &eventLoop{s: s, epfd: epfd, byFD: map[int]*Client{}, done: make(chan struct{})}
+	if err := syscall.Pipe2(l.wake[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
+		syscall.Close(epfd)
+		return nil, err
+	}
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(l.wake[0])}
+	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, l.wake[0], &ev); err != nil {
+		l.closeFDs()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *eventLoop) closeFDs() {
+	syscall.Close(l.epfd)
+	syscall.Close(l.wake[0])
+	syscall.Close(l.wake[1])
+}
+
+// add hands a new client to a loop. It reports false if the connection has
+// no usable descriptor (the caller then serves it with a goroutine).
+//
+// The socket is taken out of the Go runtime's netpoller (dup'ed through
+// File, the net.Conn closed): otherwise every readiness event would also
+// wake the runtime's poller, which costs as much as the loop saves.
+func (ls *eventLoops) add(c *Client) bool {
+	fc, ok := c.conn.(interface{ File() (*os.File, error) })
+	if !ok {
+		return false
+	}
+	f, err := fc.File()
+	if err != nil {
+		return false
+	}
+	fd := int(f.Fd())
+	if syscall.SetNonblock(fd, true) != nil {
+		f.Close()
+		return false
+	}
+	_ = c.conn.Close()
+	c.file = f
+	c.sysfd = fd
+	c.fd.Store(int64(fd) + 1) // CLIENT LIST's fd
+	l := ls.loops[ls.next.Add(1)%uint64(len(ls.loops))]
+	c.inLoop.Store(true)
+	l.mu.Lock()
+	l.incoming = append(l.incoming, c)
+	l.mu.Unlock()
+	l.poke()
+	return true
+}
+
+func (ls *eventLoops) stop() {
+	for _, l := range ls.loops {
+		l.stopping.Store(true)
+		l.poke()
+	}
+	for _, l := range ls.loops {
+		<-l.done
+	}
+}
+
+func (l *eventLoop) poke() { _, _ = syscall.Write(l.wake[1], []byte{1}) }
+
+// Reads and writes on the loop's non-blocking sockets never block, so
+// they skip the runtime's syscall bookkeeping (RawSyscall).
+func rawRead(fd int, p []byte) (int, syscall.Errno) {
+	n, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return int(n), e
+}
+
+func rawWrite(fd int, p []byte) (int, syscall.Errno) {
+	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return int(n), e
+}
+
+func (l *eventLoop) run() {
+	runtime.LockOSThread()
+	defer close(l.done)
+	defer l.closeFDs()
+	for {
+		timeout := -1
+		if l.stopping.Load() {
+			if len(l.byFD) == 0 {
+				return
+			}
+			timeout = 50 // let the clients being killed drain
+		}
+		n, err := l.wait(timeout)
+		if err != nil && err != syscall.EINTR {
+			l.s.Logf("epoll_wait: %v", err)
+			return
+		}
+		for i := 0; i < n; i++ {
+			ev := l.events[i]
+			fd := int(ev.Fd)
+			if fd == l.wake[0] {
+				l.drainWake()
+				continue
+			}
+			c := l.byFD[fd]
+			if c == nil {
+				continue
+			}
+			if ev.Events&syscall.EPOLLOUT != 0 {
+				l.writable(c)
+			} else if ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+				l.readable(c)
+			}
+		}
+	}
+}
+
+func (l *eventLoop) drainWake() {
+	var buf [64]byte
+	for {
+		if n, _ := syscall.Read(l.wake[0], buf[:]); n <= 0 {
+			break
+		}
+	}
+	l.mu.Lock()
+	in := l.incoming
+	l.incoming = nil
+	l.mu.Unlock()
+	for _, c := range in {
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.sysfd)}
+		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.sysfd, &ev); err != nil {
+			l.s.endClient(c)
+			continue
+		}
+		l.byFD[c.sysfd] = c
+		if c.killed.Load() { // killed before it got here
+			l.close(c)
+		}
+	}
+}
+
+func (l *eventLoop) readable(c *Client) {
+	if c.killed.Load() {
+		// Kill shut the read side down to wake us; on Linux data that
+		// arrives afterwards is still readable, so check the flag first.
+		l.close(c)
+		return
+	}
+	buf := c.rd.Space(readChunk)
+	n, err := rawRead(c.sysfd, buf)
+	if err != 0 || n <= 0 {
+		if err == syscall.EAGAIN || err == syscall.EINTR {
+			return
+		}
+		l.close(c)
+		return
+	}
+	l.s.stats.readsProcessed.Add(1)
+	c.rd.Commit(n)
+	c.netIn.Add(int64(n))
+	l.s.stats.netInput.Add(int64(n))
+	res := l.process(c)
+	if res == inputDetach {
+		l.detach(c)
+		return
+	}
+	if !l.flush(c) || res == inputClose || c.closeAfterReply {
+		l.close(c)
+	}
+}
+
+// process runs the buffered commands, containing a handler panic to this
+// client.
+func (l *eventLoop) process(c *Client) (res inputResult) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.s.Logf("panic serving client id=%d addr=%s: %v\n%s", c.ID, c.addr, r, debug.Stack())
+			res = inputClose
+		}
+	}()
+	return l.s.processInput(c)
+}
+
+// flush writes pending replies; on a partial write the rest waits for
+// EPOLLOUT. False means the connection failed.
+func (l *eventLoop) flush(c *Client) bool {
+	c.noteReplyBuffer()
+	if len(c.w.Buf) > 0 {
+		l.s.stats.writesProcessed.Add(1)
+	}
+	for len(c.w.Buf) > 0 {
+		n, err := rawWrite(c.sysfd, c.w.Buf)
+		if err == 0 && n > 0 {
+			c.netOut.Add(int64(n))
+			l.s.stats.netOutput.Add(int64(n))
+			rest := copy(c.w.Buf, c.w.Buf[n:])
+			c.w.Buf = c.w.Buf[:rest]
+			continue
+		}
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			c.obl.Store(int64(len(c.w.Buf)))
+			if !c.wantWrite {
+				c.wantWrite = true
+				ev := syscall.EpollEvent{Events: syscall.EPOLLOUT, Fd: int32(c.sysfd)}
+				return syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, c.sysfd, &ev) == nil
+			}
+			return true
+		}
+		return false
+	}
+	if c.obl.Load() != 0 {
+		c.obl.Store(0)
+	}
+	if cap(c.w.Buf) > 1<<20 {
+		c.w.Buf = nil
+	}
+	if c.wantWrite {
+		c.wantWrite = false
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.sysfd)}
+		return syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, c.sysfd, &ev) == nil
+	}
+	return true
+}
+
+func (l *eventLoop) writable(c *Client) {
+	if !l.flush(c) || c.killed.Load() {
+		l.close(c)
+		return
+	}
+	if !c.wantWrite && c.closeAfterReply {
+		l.close(c)
+		return
+	}
+	// Input that arrived while we were not reading is processed now.
+	if !c.wantWrite && c.rd.Buffered() > 0 {
+		res := l.process(c)
+		if res == inputDetach {
+			l.detach(c)
+			return
+		}
+		if !l.flush(c) || res == inputClose {
+			l.close(c)
+		}
+	}
+}
+
+// unregister removes a client from the loop without closing its socket.
+func (l *eventLoop) unregister(c *Client) {
+	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.sysfd, nil)
+	delete(l.byFD, c.sysfd)
+	c.inLoop.Store(false)
+}
+
+func (l *eventLoop) close(c *Client) {
+	l.unregister(c)
+	l.s.endClient(c)
+}
+
+// detach moves a client whose command must wait to its own goroutine,
+// which runs that command and then serves the connection classically: the
+// socket goes back to the runtime's netpoller as a net.Conn.
+func (l *eventLoop) detach(c *Client) {
+	l.unregister(c)
+	args := c.detached
+	c.detached = nil
+	nc, err := net.FileConn(c.file)
+	if err != nil {
+		l.s.endClient(c)
+		return
+	}
+	c.closeFile()
+	c.setConn(nc)
+	go l.s.serveDetached(c, args)
+}
+
+// spinPolls is how many non-blocking polls precede a blocking one. A
+// blocking epoll_wait hands the thread's P back to the scheduler, and
+// getting one back when the socket wakes costs more than a request; under
+// load the next event is usually microseconds away, so the loop first
+// polls without blocking (raw syscalls that keep the P).
+const spinPolls = 64
+
+func (l *eventLoop) wait(timeout int) (int, error) {
+	if timeout != 0 {
+		for i := 0; i < spinPolls; i++ {
+			r, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(l.epfd),
+				uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), 0, 0, 0)
+			if e != 0 && e != syscall.EINTR {
+				return 0, e
+			}
+			if r > 0 {
+				return int(r), nil
+			}
+		}
+	}
+	return syscall.EpollWait(l.epfd, l.events[:], timeout)
+}
