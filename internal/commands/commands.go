@@ -15,4 +15,10 @@ import "petrel/internal/server"
 func Register(r *server.Registry) {
 	registerStrings(r)
 	registerKeys(r)
+	registerLists(r)
+	registerHashes(r)
+	registerSets(r)
+	registerZSets(r)
+	registerHyperLogLog(r)
+	registerBitmaps(r)
 }
