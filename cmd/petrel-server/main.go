@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -115,6 +116,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		logger.Print("daemonize is not supported: running in the foreground")
 	}
 
+	// As many Ps as event loops: commands run on the loops, and spare Ps
+	// would spin in the scheduler on every wakeup looking for work, which
+	// costs more CPU per request than it buys (docs/benchmarks.md).
+	if n := server.DefaultEventLoops(); n > 0 && os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(n)
+	}
 	srv := server.NewFromConfig(cfg, commands.Register)
 	srv.SetLogger(logger)
 	if err := srv.Listen(); err != nil {

@@ -183,7 +183,10 @@ func (s *Server) processInput(c *Client) inputResult {
 		if c.closeAfterReply || c.killed.Load() {
 			return inputClose
 		}
-		if len(c.w.Buf) > flushThreshold && !s.flush(c) {
+		// Mid-batch flush in the goroutine model only: an event loop's
+		// socket is not c.conn, and the loop writes what is pending
+		// (partial writes included) once the batch ends.
+		if len(c.w.Buf) > flushThreshold && !c.inLoop.Load() && !s.flush(c) {
 			return inputClose
 		}
 	}

@@ -102,8 +102,12 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	if name := spec.Name; c.lastCmd.Load() == nil || *c.lastCmd.Load() != name {
 		c.lastCmd.Store(&spec.Name)
 	}
-	if s.pause.active.Load() && !s.waitPauseClient(c, isWrite(spec)) {
-		return // killed while waiting: the command never runs
+	now := start // the command's one clock reading
+	if s.pause.active.Load() {
+		if !s.waitPauseClient(c, isWrite(spec)) {
+			return // killed while waiting: the command never runs
+		}
+		now = time.Now()
 	}
 
 	// Lock the shards of the command's keys. If the keys cannot be found
@@ -119,7 +123,6 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 		}
 	}
 
-	now := time.Now()
 	ctx := &c.ctx
 	*ctx = Ctx{
 		Srv:    s,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -49,6 +50,7 @@ type eventLoop struct {
 	events   [128]syscall.EpollEvent
 	stopping atomic.Bool
 	done     chan struct{}
+	spin     int // non-blocking polls before a blocking epoll_wait
 }
 
 type eventLoops struct {
@@ -78,6 +80,9 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 		return nil, err
 	}
 	l := &eventLoop{s: s, epfd: epfd, byFD: map[int]*Client{}, done: make(chan struct{})}
+	if v, err := strconv.Atoi(os.Getenv("PETREL_SPIN")); err == nil && v >= 0 {
+		l.spin = v
+	}
 	if err := syscall.Pipe2(l.wake[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
 		syscall.Close(epfd)
 		return nil, err
@@ -351,16 +356,14 @@ func (l *eventLoop) detach(c *Client) {
 	go l.s.serveDetached(c, args)
 }
 
-// spinPolls is how many non-blocking polls precede a blocking one. A
-// blocking epoll_wait hands the thread's P back to the scheduler, and
-// getting one back when the socket wakes costs more than a request; under
-// load the next event is usually microseconds away, so the loop first
-// polls without blocking (raw syscalls that keep the P).
-const spinPolls = 64
-
+// wait is epoll_wait, preceded by up to l.spin non-blocking polls (raw
+// syscalls that keep the thread's P). A blocking epoll_wait hands the P
+// back to the scheduler and getting it back costs a few microseconds, so
+// under some loads polling first pays; measured on 2 cores it did not
+// (docs/benchmarks.md), so the default is 0. PETREL_SPIN sets it.
 func (l *eventLoop) wait(timeout int) (int, error) {
 	if timeout != 0 {
-		for i := 0; i < spinPolls; i++ {
+		for i := 0; i < l.spin; i++ {
 			r, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(l.epfd),
 				uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), 0, 0, 0)
 			if e != 0 && e != syscall.EINTR {

@@ -343,10 +343,15 @@ func (s *Server) notifyKeyspace(db int, key []byte, event string) {}
 // Dirty is the number of changes since the last save.
 func (s *Server) Dirty() int64 { return s.dirty.Load() }
 
-// eventLoopsFromEnv reads PETREL_EVENTLOOPS (default: GOMAXPROCS).
+// eventLoopsFromEnv reads PETREL_EVENTLOOPS; the default is one loop per
+// two CPUs (at least one): the other half is left to the kernel's network
+// stack and the clients, as Valkey's io-threads guidance does.
 func eventLoopsFromEnv() int {
 	if v, err := strconv.Atoi(os.Getenv("PETREL_EVENTLOOPS")); err == nil && v >= 0 {
 		return v
 	}
-	return runtime.GOMAXPROCS(0)
+	return max(1, runtime.NumCPU()/2)
 }
+
+// DefaultEventLoops is the number of event loops a server gets by default.
+func DefaultEventLoops() int { return eventLoopsFromEnv() }
