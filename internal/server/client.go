@@ -380,10 +380,6 @@ func (s *Server) Unpause() {
 	p.wakeLocked()
 }
 
-// waitPause blocks while a pause applies to a command (write says whether
-// the command writes).
-func (s *Server) waitPause(write bool) { s.waitPauseClient(nil, write) }
-
 // waitPauseClient blocks while a pause applies to a command of client c
 // (write says whether the command writes, or may replicate). While it
 // waits the client shows flag b and counts in blocked_clients, as Valkey's
@@ -424,12 +420,6 @@ func (s *Server) waitPauseClient(c *Client, write bool) bool {
 		}
 		t.Stop()
 	}
-}
-
-// Paused reports whether a pause is in force (INFO paused_reason etc.).
-func (s *Server) Paused() (bool, bool) {
-	on, all, _ := s.pauseInfo()
-	return on, all
 }
 
 // pauseInfo reports the pause in force: whether there is one, whether it

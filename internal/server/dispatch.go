@@ -46,10 +46,8 @@ func isWrite(spec *cmdspec.Spec) bool {
 
 // pauseBlocks reports whether a pause in force now holds back a command.
 func (s *Server) pauseBlocks(write bool) bool {
-	p := &s.pause
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return !p.until.IsZero() && time.Now().Before(p.until) && (p.all || write)
+	on, all, _ := s.pauseInfo()
+	return on && (all || write)
 }
 
 // resolve finds the command to run, or writes the rejection and returns nil.
