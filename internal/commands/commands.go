@@ -21,4 +21,5 @@ func Register(r *server.Registry) {
 	registerZSets(r)
 	registerHyperLogLog(r)
 	registerBitmaps(r)
+	registerFunctions(r)
 }

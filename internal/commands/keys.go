@@ -330,7 +330,10 @@ func expireGeneric(c *server.Ctx, base, unit int64, name string) {
 		return
 	}
 	when += base
-	if when < 0 {
+	// In import mode a deadline already past is stored, not acted on
+	// (Valkey's checkAlreadyExpired): the import source owns expiry.
+	importMode := c.Srv.Settings().ImportMode
+	if when < 0 && !importMode {
 		when = 0
 	}
 
@@ -351,7 +354,7 @@ func expireGeneric(c *server.Ctx, base, unit int64, name string) {
 			return
 		}
 	}
-	if when <= c.DB.Now {
+	if when <= c.DB.Now && !importMode {
 		// Already past: the key goes now, reported as expired (and
 		// propagated as a DEL).
 		e.Delete()
@@ -359,6 +362,9 @@ func expireGeneric(c *server.Ctx, base, unit int64, name string) {
 		c.Modified(key, "expired")
 		c.W.Int(1)
 		return
+	}
+	if when == 0 {
+		when = -1 // 0 means "no TTL" to the store; -1 is as much in the past
 	}
 	e.SetExpire(when)
 	c.Modified(key, "expire")
@@ -385,7 +391,10 @@ func ttlGeneric(c *server.Ctx, ms, abs bool) {
 		return
 	}
 	ttl := exp
-	if !abs {
+	switch {
+	case exp < 0: // import mode keeps deadlines before 1970 (importmode.go)
+		ttl = 0
+	case !abs:
 		ttl = max(exp-c.DB.Now, 0)
 	}
 	if !ms {
@@ -491,7 +500,7 @@ func cmdKeys(c *server.Ctx) {
 		filter = func(key []byte, _ uint8) bool { return glob.Match(pattern, key, false) }
 	}
 	var keys [][]byte
-	c.Unlocked(func() { keys = c.Srv.Keyspace().Keys(c.DB.Index(), c.DB.Now, filter) })
+	c.Unlocked(func() { keys = c.Srv.Keyspace().Keys(c.DB, filter) })
 	c.W.Array(len(keys))
 	for _, k := range keys {
 		c.W.Bulk(k)
@@ -583,7 +592,7 @@ func cmdScan(c *server.Ctx) {
 	var keys [][]byte
 	var next uint64
 	c.Unlocked(func() {
-		keys, next = c.Srv.Keyspace().Scan(c.DB.Index(), c.DB.Now, cursor, int(min(count, math.MaxInt)), filter)
+		keys, next = c.Srv.Keyspace().Scan(c.DB, cursor, int(min(count, math.MaxInt)), filter)
 	})
 	var buf [20]byte
 	c.W.Array(2)
@@ -596,7 +605,7 @@ func cmdScan(c *server.Ctx) {
 
 func cmdRandomkey(c *server.Ctx) {
 	var key []byte
-	c.Unlocked(func() { key = c.Srv.Keyspace().RandomKey(c.DB.Index(), c.DB.Now) })
+	c.Unlocked(func() { key = c.Srv.Keyspace().RandomKey(c.DB) })
 	if key == nil {
 		c.W.Null()
 		return

@@ -275,7 +275,7 @@ func setGeneric(c *server.Ctx, key, val []byte, o *setOpts, invalid error, intRe
 		}
 		return
 	}
-	if o.expKind != expNone && when <= c.DB.Now {
+	if o.expKind != expNone && when <= c.DB.Now && !c.Srv.Settings().ImportMode {
 		if found {
 			expireTooLate(c, e, key)
 		}
@@ -417,7 +417,7 @@ func cmdGetEx(c *server.Ctx) {
 	}
 	replyValue(c.W, e)
 	switch {
-	case (o.expKind == expEXAT || o.expKind == expPXAT) && when <= c.DB.Now:
+	case (o.expKind == expEXAT || o.expKind == expPXAT) && when <= c.DB.Now && !c.Srv.Settings().ImportMode:
 		expireTooLate(c, e, key)
 	case o.expKind != expNone:
 		// Adding the expire field may push an embedded value out of its

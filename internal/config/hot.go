@@ -36,6 +36,9 @@ type Hot struct {
 	EnableProtectedConfigs     atomic.Int64
 	EnableDebugCommand         atomic.Int64
 	EnableModuleCommand        atomic.Int64
+	// AvailabilityZone is never nil after New ("" when unset).
+	AvailabilityZone atomic.Pointer[string]
+	ImportMode       atomic.Bool
 
 	// Cron and expiry.
 	Hz                 atomic.Int64 // already clamped to 1..500
@@ -131,6 +134,8 @@ var hotBindings = map[string]func(h *Hot, v any){
 	"enable-protected-configs":          i64(func(h *Hot) *atomic.Int64 { return &h.EnableProtectedConfigs }),
 	"enable-debug-command":              i64(func(h *Hot) *atomic.Int64 { return &h.EnableDebugCommand }),
 	"enable-module-command":             i64(func(h *Hot) *atomic.Int64 { return &h.EnableModuleCommand }),
+	"availability-zone":                 str(func(h *Hot) *atomic.Pointer[string] { return &h.AvailabilityZone }),
+	"import-mode":                       boolean(func(h *Hot) *atomic.Bool { return &h.ImportMode }),
 	"hz":                                i64(func(h *Hot) *atomic.Int64 { return &h.Hz }),
 	"active-expire-effort":              i64(func(h *Hot) *atomic.Int64 { return &h.ActiveExpireEffort }),
 	"activerehashing":                   boolean(func(h *Hot) *atomic.Bool { return &h.ActiveRehashing }),

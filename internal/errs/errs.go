@@ -189,3 +189,124 @@ var (
 func NoLatencySamples(event string) *Error {
 	return New("ERR No samples available for event '" + event + "'")
 }
+
+// HyperLogLog (hyperloglog.c): Valkey sends the first two without "ERR".
+var (
+	HLLWrongType        = New("WRONGTYPE Key is not a valid HyperLogLog string value.")
+	HLLInvalid          = New("INVALIDOBJ Corrupted HLL object detected")
+	HLLNoSuchKey        = New("ERR The specified key does not exist")
+	HLLNotSparse        = New("ERR HLL encoding is not sparse")
+	HLLSimdArg          = New("ERR Argument must be ON or OFF")
+	HLLTestSparseUnused = New("ERR TESTFAILED sparse encoding not used")
+	HLLTestDisagree     = New("ERR TESTFAILED dense/sparse disagree")
+)
+
+// PFDebugUnknown is PFDEBUG's error for an unknown subcommand (the name as
+// a C string: cut at a NUL, newlines blanked as addReplyErrorFormat does).
+func PFDebugUnknown(sub string) *Error {
+	return New("ERR Unknown PFDEBUG subcommand '" + cString(sub) + "'")
+}
+
+// HLLTestRegister is PFSELFTEST's failure of the register access test.
+func HLLTestRegister(reg, want, got int) *Error {
+	return New("ERR TESTFAILED Register " + itoa(reg) + " should be " + itoa(want) + " but is " + itoa(got))
+}
+
+// HLLTestError is PFSELFTEST's failure of the estimation error test.
+func HLLTestError(card, abserr uint64) *Error {
+	return New("ERR TESTFAILED Too big error. card:" + utoa(card) + " abserr:" + utoa(abserr))
+}
+
+// Bitmaps (bitops.c).
+var (
+	BitOffset        = New("ERR bit offset is not an integer or out of range")
+	BitValue         = New("ERR bit is not an integer or out of range")
+	BitfieldType     = New("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+	BitfieldOverflow = New("ERR Invalid OVERFLOW type specified")
+	BitfieldRO       = New("ERR BITFIELD_RO only supports the GET subcommand")
+	BitopNotOneKey   = New("ERR BITOP NOT must be called with a single source key.")
+	BitposBit        = New("ERR The bit argument must be 1 or 0.")
+)
+
+func utoa(n uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// cString is s as C's %s prints it in an error reply: up to the first NUL,
+// with CR and LF replaced by spaces.
+func cString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			s = s[:i]
+			break
+		}
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\r' || c == '\n' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// Hash family (t_hash.c).
+var (
+	HashValueNotInt   = New("ERR hash value is not an integer")
+	HashValueNotFloat = New("ERR hash value is not a float")
+	HashIncrNaNOrInf  = New("ERR value is NaN or Infinity")
+	NumFields         = New("ERR numfields should be greater than 0 and match the provided number of fields")
+	HRandCountRange   = New("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+	HRandValuesRange  = New("ERR value is out of range")
+	// HashTooLarge is Petrel's own: a hashtable-encoded hash addresses at
+	// most 4 GiB of fields and values (Valkey has no such limit).
+	HashTooLarge = New("ERR hash would exceed 4 GiB of fields and values")
+)
+
+// Set and sorted set families (t_set.c, t_zset.c).
+var (
+	NumKeysPositive   = New("ERR numkeys should be greater than 0")
+	NumKeysTooMany    = New("ERR Number of keys can't be greater than number of args")
+	LimitNegative     = New("ERR LIMIT can't be negative")
+	CountAboveZero    = New("ERR count should be greater than 0")
+	WeightNotFloat    = New("ERR weight value is not a float")
+	MinMaxNotFloat    = New("ERR min or max is not a float")
+	MinMaxNotLex      = New("ERR min or max not valid string range item")
+	ZAddXXNX          = New("ERR XX and NX options at the same time are not compatible")
+	ZAddGTLTNX        = New("ERR GT, LT, and/or NX options at the same time are not compatible")
+	ZAddIncrPair      = New("ERR INCR option supports a single increment-element pair")
+	ScoreNaN          = New("ERR resulting score is not a number (NaN)")
+	ZRangeLimitByRank = New("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+	ZRangeScoresByLex = New("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+)
+
+// AtLeastOneKey is ZUNION/ZINTER/ZDIFF's error for numkeys < 1.
+func AtLeastOneKey(cmd string) *Error {
+	return New("ERR at least 1 input key is needed for '" + cmd + "' command")
+}
+
+// Blocking commands (blocked.c, timeout.c) and CLIENT UNBLOCK.
+var (
+	TimeoutNotFloat = New("ERR timeout is not a float or out of range")
+	Unblocked       = New("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+	UnblockReason   = New("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+)
+
+// List family (t_list.c).
+var (
+	LposRankZero     = New("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
+	LposCountNeg     = New("ERR COUNT can't be negative")
+	LposMaxlenNeg    = New("ERR MAXLEN can't be negative")
+	NumkeysPositive  = New("ERR numkeys should be greater than 0")
+	CountGreaterZero = New("ERR count should be greater than 0")
+	LongRange        = New("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+)

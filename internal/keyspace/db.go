@@ -29,6 +29,9 @@ type DB struct {
 	Now int64 // unix ms, read once per command
 	// NoTouch keeps reads from updating the LRU clock (CLIENT NO-TOUCH).
 	NoTouch bool
+	// ImportSource is a CLIENT IMPORT-SOURCE client: in import mode it
+	// sees keys whose TTL passed as live (importmode.go).
+	ImportSource bool
 }
 
 // View returns a view of database db at time now (unix ms).
@@ -56,16 +59,25 @@ type Entry struct {
 	ref kvtable.Ref
 }
 
-// lookup finds key, deleting it first if its TTL has passed.
-func (db DB) lookup(key []byte, touch bool) (Entry, bool) {
+// lookup finds key for a read, deleting it first if its TTL has passed.
+func (db DB) lookup(key []byte, touch bool) (Entry, bool) { return db.lookupFor(key, touch, false) }
+
+// lookupFor finds key, deleting it first if its TTL has passed (unless
+// import mode says otherwise: importmode.go).
+func (db DB) lookupFor(key []byte, touch, write bool) (Entry, bool) {
 	sh, t := db.locate(key)
 	r, ok := t.Find(key)
 	if !ok {
 		return Entry{}, false
 	}
 	if exp := t.Expire(r); exp != 0 && db.Now > exp {
-		db.expireLocked(sh, t, r)
-		return Entry{}, false
+		switch db.expiredPolicy(write) {
+		case expiredDelete:
+			db.expireLocked(sh, t, r)
+			return Entry{}, false
+		case expiredKeep:
+			return Entry{}, false
+		}
 	}
 	if touch && !db.NoTouch {
 		m := t.Meta(r)
@@ -113,7 +125,7 @@ func (db DB) LookupReadNoTouch(key []byte) (Entry, bool) {
 }
 
 // LookupWrite finds key for a write command (no hit/miss accounting).
-func (db DB) LookupWrite(key []byte) (Entry, bool) { return db.lookup(key, true) }
+func (db DB) LookupWrite(key []byte) (Entry, bool) { return db.lookupFor(key, true, true) }
 
 // Peek finds key without touching its LRU clock or the statistics, for
 // lookups that are no client access (EXISTS, TYPE, TTL and OBJECT count
@@ -198,8 +210,10 @@ func (e Entry) SetEncoding(enc uint8) {
 
 // ReplaceObject swaps a collection value in place, keeping key and TTL.
 func (e Entry) ReplaceObject(o any, enc uint8) {
-	e.sh.objects[objIndex(e.t.Value(e.ref))] = o
+	idx := objIndex(e.t.Value(e.ref))
+	e.sh.objects[idx] = o
 	e.SetEncoding(enc)
+	e.sh.trackLocked(idx, e.t, e.t.Key(e.ref), o)
 }
 
 // SetString overwrites the entry's string value keeping its TTL, choosing
@@ -318,13 +332,20 @@ func (db DB) SetObject(key []byte, typ, enc uint8, o any, expire int64) {
 		sh.releaseRecordLocked(t, r)
 	}
 	var idx [4]byte
-	binary.LittleEndian.PutUint32(idx[:], sh.putObject(o))
+	i := sh.putObject(o)
+	binary.LittleEndian.PutUint32(idx[:], i)
 	t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
+	sh.trackLocked(i, t, key, o)
 }
 
-// Delete removes key; false if it did not exist (or had expired).
+// Delete removes key; false if it did not exist (or had expired). In
+// import mode an expired key that readers no longer see is still removed
+// and counted, as Valkey's DEL does (importmode.go).
 func (db DB) Delete(key []byte) bool {
 	e, ok := db.lookup(key, false)
+	if !ok && db.expiredPolicy(false) == expiredKeep {
+		e, ok = db.findAny(key)
+	}
 	if ok {
 		e.Delete()
 	}
@@ -438,4 +459,32 @@ func StringEncodingFor(key, v []byte, ttl bool) (enc uint8, n int64) {
 		return EncEmbstr, 0
 	}
 	return EncRaw, 0
+}
+
+// UnshareString prepares a string value for a change in place, as Valkey's
+// dbUnshareStringValue: an int-encoded value becomes its decimal digits and
+// any encoding becomes raw. It returns the entry and the value's bytes,
+// writable for as long as the shard stays locked and nothing else changes
+// the entry (a resize goes through GrowRaw). Every in-place write of a
+// string value (SETBIT, BITFIELD, PFADD, ...) starts here, so a future
+// snapshot hook sees each one.
+func (e Entry) UnshareString() (Entry, []byte) {
+	m := e.t.Meta(e.ref)
+	if m.Enc == EncInt {
+		return e.GrowRaw(e.StringLen())
+	}
+	if m.Enc != EncRaw {
+		m.Enc = EncRaw
+		e.t.SetMeta(e.ref, m)
+	}
+	return e, e.t.Value(e.ref)
+}
+
+// SetRawZeros sets key to a raw string of n zero bytes without a TTL,
+// replacing any old value, and returns the new entry and its writable bytes
+// (SETBIT, BITFIELD and PFADD creating a key).
+func (db DB) SetRawZeros(key []byte, n int) (Entry, []byte) {
+	db.setString(key, nil, EncRaw, 0, 0, false)
+	e, _ := db.lookup(key, false)
+	return e.GrowRaw(n)
 }

@@ -64,6 +64,7 @@ func (ks *Keyspace) FlushAll(async bool) int {
 			sh.expCur[d] = 0
 		}
 		sh.objects, sh.freeObj = nil, nil
+		sh.volatile = nil
 	}
 	ks.Unlock(AllShards)
 	release := func() {
@@ -116,8 +117,10 @@ func (ks *Keyspace) SwapDB(a, b int) {
 // KeyFilter decides whether a key is returned by Keys and Scan.
 type KeyFilter func(key []byte, typ uint8) bool
 
-// Keys returns copies of every live key of db that the filter accepts.
-func (ks *Keyspace) Keys(db int, now int64, filter KeyFilter) [][]byte {
+// Keys returns copies of every live key of the view's database that the
+// filter accepts.
+func (ks *Keyspace) Keys(v DB, filter KeyFilter) [][]byte {
+	db, now, showExpired := v.idx, v.Now, v.expiredPolicy(false) == expiredIgnore
 	var out [][]byte
 	for _, sh := range ks.shards {
 		sh.mu.Lock()
@@ -125,7 +128,7 @@ func (ks *Keyspace) Keys(db int, now int64, filter KeyFilter) [][]byte {
 		var cur uint64
 		for t.Len() > 0 {
 			cur = t.Scan(cur, func(r kvtable.Ref) {
-				if exp := t.Expire(r); exp != 0 && now > exp {
+				if exp := t.Expire(r); exp != 0 && now > exp && !showExpired {
 					return
 				}
 				k := t.Key(r)
@@ -152,8 +155,10 @@ const shardBits = 6
 // count keys were seen (or 10*count buckets were visited), and returns the
 // accepted keys (copies) and the next cursor (0 when done). As in Valkey,
 // a key the filter accepts but whose TTL has passed is deleted (and
-// reported through OnExpire) instead of returned.
-func (ks *Keyspace) Scan(db int, now int64, cursor uint64, count int, filter KeyFilter) ([][]byte, uint64) {
+// reported through OnExpire) instead of returned (import mode: see
+// importmode.go).
+func (ks *Keyspace) Scan(v DB, cursor uint64, count int, filter KeyFilter) ([][]byte, uint64) {
+	db, now, policy := v.idx, v.Now, v.expiredPolicy(false)
 	var out [][]byte
 	var victims []kvtable.Ref
 	si := int(cursor & (NumShards - 1))
@@ -174,14 +179,15 @@ func (ks *Keyspace) Scan(db int, now int64, cursor uint64, count int, filter Key
 				if filter != nil && !filter(k, t.Meta(r).Type) {
 					return
 				}
-				if exp := t.Expire(r); exp != 0 && now > exp {
-					victims = append(victims, r)
+				if exp := t.Expire(r); exp != 0 && now > exp && policy != expiredIgnore {
+					if policy == expiredDelete {
+						victims = append(victims, r)
+					}
 					return
 				}
 				out = append(out, append([]byte(nil), k...))
 			})
 			if len(victims) > 0 {
-				v := DB{ks: ks, idx: db, Now: now}
 				for _, r := range victims {
 					v.expireLocked(sh, t, r)
 				}
@@ -209,8 +215,12 @@ func (ks *Keyspace) Scan(db int, now int64, cursor uint64, count int, filter Key
 	return out, tc<<shardBits | uint64(si)
 }
 
-// RandomKey returns a copy of a random live key of db, or nil if empty.
-func (ks *Keyspace) RandomKey(db int, now int64) []byte {
+// RandomKey returns a copy of a random live key of the view's database,
+// or nil if empty. In import mode an expired key is only skipped (and
+// after 100 tries returned anyway, as Valkey does when every key is
+// volatile), or returned at once to the import source.
+func (ks *Keyspace) RandomKey(v DB) []byte {
+	db, now, policy := v.idx, v.Now, v.expiredPolicy(false)
 	for attempt := 0; attempt < 100; attempt++ {
 		total := ks.DBSize(db)
 		if total == 0 {
@@ -231,8 +241,10 @@ func (ks *Keyspace) RandomKey(db int, now int64) []byte {
 				sh.mu.Unlock()
 				break
 			}
-			if exp := t.Expire(r); exp != 0 && now > exp {
-				DB{ks: ks, idx: db, Now: now}.expireLocked(sh, t, r)
+			if exp := t.Expire(r); exp != 0 && now > exp && (policy == expiredDelete || policy == expiredKeep && attempt < 99) {
+				if policy == expiredDelete {
+					v.expireLocked(sh, t, r)
+				}
 				sh.mu.Unlock()
 				break
 			}
@@ -258,6 +270,10 @@ func (ks *Keyspace) ActiveExpireCycle(now int64, budget time.Duration, effort in
 		for _, sh := range ks.shards {
 			sh.mu.Lock()
 			t := sh.tables[db]
+			if db == 0 && len(sh.volatile) > 0 {
+				// Element deadlines, for every database of the shard.
+				reclaimed += ks.expireFieldsLocked(sh, now, deadline)
+			}
 			for t.ExpiresLen() > 0 {
 				sampled, visited := 0, 0
 				victims = victims[:0]

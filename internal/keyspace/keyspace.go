@@ -26,6 +26,9 @@ func ShardOf(key []byte) int { return Slot(key) & (NumShards - 1) }
 type Stats struct {
 	Hits, Misses, ExpiredKeys, ExpiredStalePerc, EvictedKeys atomic.Int64
 	ExpireCycleCPUMicros                                     atomic.Int64
+	// ExpiredFields counts collection elements reclaimed because their
+	// own deadline passed (INFO expired_fields; see fieldexpiry.go).
+	ExpiredFields atomic.Int64
 }
 
 // Keyspace is every database of one server.
@@ -38,10 +41,20 @@ type Keyspace struct {
 	// (nil: the access clock is an LRU stamp); see lfu.go and SetLFU.
 	lfu atomic.Pointer[lfuParams]
 
+	// importMode is import-mode (importmode.go).
+	importMode atomic.Bool
+
 	// OnExpire is called, with the key's shard locked, for each key deleted
 	// because its TTL passed (lazily or by the active cycle): the server
 	// uses it for the "expired" keyspace event and for propagation as DEL.
 	OnExpire func(db int, key []byte)
+
+	// OnFieldsExpired is called, with the key's shard locked, after the
+	// active expiry cycle reclaimed n elements of key whose own deadlines
+	// passed (Valkey's "hexpired" event and HDEL propagation), with
+	// keyDeleted when that left the collection empty and the key was
+	// deleted ("del"). May be nil.
+	OnFieldsExpired func(db int, key []byte, n int, keyDeleted bool)
 }
 
 // shard is one lock's worth of the keyspace.
@@ -53,6 +66,8 @@ type shard struct {
 	objects []any            // collection values; records hold an index
 	freeObj []uint32         // free indexes in objects
 	expCur  []uint64         // active expiry scan cursor per database
+	// volatile indexes the objects with element deadlines (fieldexpiry.go).
+	volatile map[uint32]volatileKey
 }
 
 // New returns a keyspace with n databases.
@@ -132,6 +147,9 @@ func (sh *shard) putObject(o any) uint32 {
 
 func (sh *shard) freeObject(i uint32) {
 	sh.objects[i] = nil
+	if sh.volatile != nil {
+		delete(sh.volatile, i)
+	}
 	sh.freeObj = append(sh.freeObj, i)
 }
 

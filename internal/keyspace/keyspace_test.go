@@ -157,7 +157,7 @@ func TestScanVisitsEveryKeyAcrossShards(t *testing.T) {
 	seen := map[string]bool{}
 	var cur uint64
 	for iter := 0; ; iter++ {
-		keys, next := ks.Scan(2, 1, cur, 10, nil)
+		keys, next := ks.Scan(ks.View(2, 1), cur, 10, nil)
 		for _, k := range keys {
 			seen[string(k)] = true
 		}
@@ -181,11 +181,11 @@ func TestScanVisitsEveryKeyAcrossShards(t *testing.T) {
 
 func TestRandomKey(t *testing.T) {
 	ks := newKS(t)
-	if ks.RandomKey(0, 1) != nil {
+	if ks.RandomKey(ks.View(0, 1)) != nil {
 		t.Fatal("random key of empty db")
 	}
 	withKey(ks, 0, 1, "only", func(db DB) { db.SetString([]byte("only"), []byte("v"), 0, false) })
-	if string(ks.RandomKey(0, 1)) != "only" {
+	if string(ks.RandomKey(ks.View(0, 1))) != "only" {
 		t.Fatal("random key")
 	}
 }

@@ -114,7 +114,7 @@ func TestScanReclaimsExpiredMatches(t *testing.T) {
 	onlyDead := func(key []byte, _ uint8) bool { return string(key[:5]) == "dead:" }
 	var cur uint64
 	for {
-		keys, next := ks.Scan(0, 2000, cur, 7, onlyDead)
+		keys, next := ks.Scan(ks.View(0, 2000), cur, 7, onlyDead)
 		if len(keys) != 0 {
 			t.Fatalf("expired keys returned: %q", keys)
 		}
@@ -142,7 +142,7 @@ func TestScanHugeCount(t *testing.T) {
 		k := fmt.Sprint("k", i)
 		withKey(ks, 0, 1, k, func(db DB) { db.SetString([]byte(k), []byte("v"), 0, false) })
 	}
-	keys, next := ks.Scan(0, 1, 0, int(^uint(0)>>1), nil)
+	keys, next := ks.Scan(ks.View(0, 1), 0, int(^uint(0)>>1), nil)
 	if next != 0 || len(keys) != 500 {
 		t.Fatalf("COUNT max: %d keys, cursor %d", len(keys), next)
 	}

@@ -372,6 +372,12 @@ func (t *Table) growIfNeeded() {
 }
 
 func (t *Table) shrinkIfNeeded() {
+	if t.rehashIdx < 0 && t.n == 0 && t.ht[0].b != nil {
+		// An empty table holds no memory, as a new one (Valkey's
+		// hashtable also shrinks to no buckets when emptied).
+		t.freeBuckets(0)
+		return
+	}
 	if t.rehashIdx < 0 && len(t.ht[0].b) > minBuckets && t.n*shrinkFill < len(t.ht[0].b) {
 		size := minBuckets
 		for size < t.n {

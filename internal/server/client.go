@@ -44,6 +44,7 @@ type Client struct {
 	replyMode       int
 	noEvict         bool
 	noTouch         bool
+	importSource    bool // CLIENT IMPORT-SOURCE ON
 
 	// Read by other goroutines.
 	db         atomic.Int32
@@ -59,6 +60,7 @@ type Client struct {
 	inCommand  atomic.Bool
 	killed     atomic.Bool
 	inLoop     atomic.Bool // served by an event loop rather than a goroutine
+	bstate     atomic.Pointer[blockedClient] // the command it is blocked in (blocking.go)
 
 	// fdMu orders closing the socket against Kill from other goroutines.
 	fdMu        sync.Mutex
@@ -74,6 +76,8 @@ type Client struct {
 	multiPlus1 atomic.Int32  // commands queued in MULTI + 1; 0 = no MULTI state (multi=-1)
 	watch      atomic.Int32  // keys WATCHed
 	multiMem   atomic.Int64  // bytes of the queued commands' arguments
+	// capaRedirect is CLIENT CAPA REDIRECT (capa=r).
+	capaRedirect atomic.Bool
 
 	mu struct {
 		sync.Mutex
@@ -124,6 +128,9 @@ func (c *Client) Kill() {
 			_ = c.conn.Close()
 		}
 		c.fdMu.Unlock()
+		if c.srv != nil {
+			c.srv.clients.unlist(c)
+		}
 		if c.srv != nil && c.srv.pause.active.Load() {
 			c.srv.pause.wake() // a client waiting out a pause must not run its command
 		}
@@ -175,6 +182,11 @@ func (c *Client) Flags() ClientFlag { return ClientFlag(c.flagBits.Load()) }
 func (c *Client) setNoEvict(on bool) {
 	c.noEvict = on
 	c.SetFlag(ClientNoEvict, on)
+}
+
+func (c *Client) setImportSource(on bool) {
+	c.importSource = on
+	c.SetFlag(ClientImportSource, on)
 }
 
 func (c *Client) setNoTouch(on bool) {
@@ -264,10 +276,17 @@ func (r *clientRegistry) add(c *Client) int {
 }
 
 func (r *clientRegistry) remove(c *Client) {
+	r.unlist(c)
+	r.live.Done()
+}
+
+// unlist takes a client out of CLIENT LIST, INFO and maxclients at once
+// when it is killed, as Valkey frees it synchronously, while its owner
+// closes the connection in its own time. Idempotent.
+func (r *clientRegistry) unlist(c *Client) {
 	r.mu.Lock()
 	delete(r.byID, c.ID)
 	r.mu.Unlock()
-	r.live.Done()
 }
 
 // Count is the number of connected clients.

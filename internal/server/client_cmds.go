@@ -26,9 +26,9 @@ import (
 // ID/NOT-ID take every following integer, the others one value each, and
 // the first error wins before any client is touched.
 //
-// CACHING, TRACKING, GETREDIR, TRACKINGINFO, UNBLOCK, CAPA and
-// IMPORT-SOURCE are not registered yet: they answer as unknown
-// subcommands until client-side caching, blocking and import mode exist.
+// CACHING, TRACKING, GETREDIR, TRACKINGINFO and UNBLOCK are not
+// registered yet: they answer as unknown subcommands until client-side
+// caching and blocking exist.
 
 func registerClientCmds(r *Registry) {
 	r.Handle("client|id", cmdClientID)
@@ -43,6 +43,8 @@ func registerClientCmds(r *Registry) {
 	r.Handle("client|reply", cmdClientReply)
 	r.Handle("client|pause", cmdClientPause)
 	r.Handle("client|unpause", cmdClientUnpause)
+	r.Handle("client|capa", cmdClientCapa)
+	r.Handle("client|import-source", cmdClientImportSource)
 	r.Handle("client|help", cmdClientHelp)
 	registerInfo(r) // INFO (info.go) registers with CLIENT from registerAdmin
 }
@@ -212,7 +214,10 @@ func appendClientInfo(b []byte, cl *Client, cur *Ctx) []byte {
 	b = strconv.AppendInt(b, now.Unix()-cl.lastActive.Load()/1000, 10)
 	b = append(b, " flags="...)
 	b = appendFlags(b, cl.listFlags(self))
-	b = append(b, " capa="...) // CLIENT CAPA is not implemented: no capabilities
+	b = append(b, " capa="...)
+	if cl.capaRedirect.Load() {
+		b = append(b, 'r')
+	}
 	b = append(b, " db="...)
 	b = strconv.AppendInt(b, int64(cl.DB()), 10)
 	b = append(b, " sub="...)
@@ -474,9 +479,16 @@ func matchesFlags(f ClientFlag, letters string) bool {
 	return true
 }
 
-// matchesCapa reports whether a client has every capability named; no
-// client has any until CLIENT CAPA exists.
-func matchesCapa(letters string) bool { return len(letters) == 0 }
+// matchesCapa reports whether a client has every capability named (r,
+// redirect, is the only one).
+func matchesCapa(cl *Client, letters string) bool {
+	for i := 0; i < len(letters); i++ {
+		if letters[i] != 'r' || !cl.capaRedirect.Load() {
+			return false
+		}
+	}
+	return true
+}
 
 // matchesIP is clientMatchesIpFilter: addr (ip:port or [ipv6]:port) is
 // from ip, and its port is not 0.
@@ -514,7 +526,7 @@ func (f *clientFilter) matches(cl *Client) bool {
 		f.libName.set && !equalSet(libName, f.libName),
 		f.libVer.set && !equalSet(libVer, f.libVer),
 		f.db >= 0 && cl.DB() != f.db,
-		f.capa.set && !matchesCapa(f.capa.v),
+		f.capa.set && !matchesCapa(cl, f.capa.v),
 		f.ip.set && !matchesIP(cl.addr, f.ip.v):
 		return false
 	case f.notAddr.set && cl.addr == f.notAddr.v,
@@ -527,7 +539,7 @@ func (f *clientFilter) matches(cl *Client) bool {
 		f.notLibName.set && equalSet(libName, f.notLibName),
 		f.notLibVer.set && equalSet(libVer, f.notLibVer),
 		f.notDB >= 0 && cl.DB() == f.notDB,
-		f.notCapa.set && matchesCapa(f.notCapa.v),
+		f.notCapa.set && matchesCapa(cl, f.notCapa.v),
 		f.notIP.set && matchesIP(cl.addr, f.notIP.v):
 		return false
 	}
@@ -735,6 +747,42 @@ func cmdClientNoTouch(c *Ctx) {
 		c.W.OK()
 	}
 }
+
+// CLIENT CAPA <option> ...: the client declares capabilities. REDIRECT
+// (it can follow -REDIRECT during a failover) is recorded and shown as
+// capa=r; unknown options are ignored, as in Valkey. A primary never
+// redirects, so the capability changes no reply yet.
+func cmdClientCapa(c *Ctx) {
+	for _, opt := range c.Args[2:] {
+		if EqualFold(opt, "redirect") {
+			c.Client.capaRedirect.Store(true)
+		}
+	}
+	c.W.OK()
+}
+
+// CLIENT IMPORT-SOURCE ON|OFF: marks the client as the source of an
+// import (import-mode): its commands see keys whose TTL has passed as
+// still there, because the import source owns their expiry.
+func cmdClientImportSource(c *Ctx) {
+	arg := c.Args[2]
+	if !c.Srv.Settings().ImportMode && !EqualFold(arg, "off") {
+		c.Error(errNotImportMode)
+		return
+	}
+	switch {
+	case EqualFold(arg, "on"):
+		c.Client.setImportSource(true)
+	case EqualFold(arg, "off"):
+		c.Client.setImportSource(false)
+	default:
+		c.Error(errs.Syntax)
+		return
+	}
+	c.W.OK()
+}
+
+var errNotImportMode = errs.New("ERR Server is not in import mode")
 
 var clientHelp = []string{
 	"CACHING (YES|NO)",

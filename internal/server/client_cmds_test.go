@@ -219,7 +219,7 @@ func TestClientHelp(t *testing.T) {
 func TestClientUnregisteredSubcommands(t *testing.T) {
 	e := newCIEnv(t, nil)
 	r := e.dial()
-	for _, sub := range []string{"caching", "tracking", "getredir", "trackinginfo", "unblock", "capa", "import-source"} {
+	for _, sub := range []string{"caching", "tracking", "getredir", "trackinginfo"} {
 		ciIs(t, r, "-ERR unknown subcommand '"+sub+"'. Try CLIENT HELP.\r\n", "CLIENT", sub, "x")
 	}
 }

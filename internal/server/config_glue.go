@@ -74,7 +74,7 @@ var settingsDirectives = []string{
 	"commandlog-request-larger-than", "commandlog-large-request-max-len",
 	"commandlog-reply-larger-than", "commandlog-large-reply-max-len",
 	"latency-monitor-threshold", "latency-tracking", "timeout",
-	"extended-redis-compatibility",
+	"extended-redis-compatibility", "availability-zone", "import-mode",
 }
 
 // settingsFromConfig returns base with every field cfg holds replaced by
@@ -105,6 +105,11 @@ func settingsFromConfig(cfg *config.Config, base *Settings) *Settings {
 	st.LatencyTracking = h.LatencyTracking.Load()
 	st.Timeout = int(h.Timeout.Load())
 	st.ExtendedRedisCompat = h.ExtendedRedisCompatibility.Load()
+	st.AvailabilityZone = ""
+	if z := h.AvailabilityZone.Load(); z != nil {
+		st.AvailabilityZone = *z
+	}
+	st.ImportMode = h.ImportMode.Load()
 	switch h.EnableDebugCommand.Load() {
 	case config.AllowedYes:
 		st.EnableDebugCommand = "yes"
@@ -116,9 +121,13 @@ func settingsFromConfig(cfg *config.Config, base *Settings) *Settings {
 	return &st
 }
 
-// errRebind is the reason a CONFIG SET of port or bind fails: the
-// listeners are opened once, at start.
-var errRebind = errors.New("Unable to listen on this port. Check server logs.")
+// errRebind and errRebindPort are the reasons a CONFIG SET of bind or
+// port fails: the new addresses could not all be bound (the old ones are
+// bound again).
+var (
+	errRebind     = errors.New("Failed to bind to specified addresses.")
+	errRebindPort = errors.New("Unable to listen on this port. Check server logs.")
+)
 
 // attachConfig makes cfg the server's configuration: its change hooks
 // publish new Settings and apply the directives the keyspace reads.
@@ -133,8 +142,13 @@ func (s *Server) attachConfig(cfg *config.Config) {
 		switch name {
 		case "port", "bind":
 			cfg.OnChange(name, func(old, new string) error {
-				s.Logf("Changing %s at run time is not supported: the server keeps listening where it started.", name)
-				return errRebind
+				if !s.rebind(cfg.Bind(), int(cfg.Hot.Port.Load())) {
+					if name == "port" {
+						return errRebindPort
+					}
+					return errRebind
+				}
+				return republish(old, new)
 			})
 		default:
 			cfg.OnChange(name, republish)
@@ -207,6 +221,8 @@ func settingsConfigText(st *Settings) string {
 	line("latency-tracking", yesno(st.LatencyTracking))
 	line("timeout", itoa(int64(st.Timeout)))
 	line("extended-redis-compatibility", yesno(st.ExtendedRedisCompat))
+	line("availability-zone", st.AvailabilityZone)
+	line("import-mode", yesno(st.ImportMode))
 	line("enable-debug-command", st.EnableDebugCommand)
 	return b.String()
 }

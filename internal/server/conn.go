@@ -105,7 +105,11 @@ func (s *Server) serveClient(c *Client) {
 func (s *Server) serveDetached(c *Client, args [][]byte) {
 	defer s.endClient(c)
 	defer s.recoverClient(c)
-	s.execute(c, args)
+	if c.blocked() {
+		s.completeBlocked(c) // it left the loop blocked (blocking.go)
+	} else {
+		s.execute(c, args)
+	}
 	if c.closeAfterReply || c.killed.Load() {
 		s.flush(c)
 		return

@@ -8,7 +8,7 @@ import (
 )
 
 // Connection commands the server implements itself: PING ECHO SELECT QUIT
-// RESET AUTH HELLO. CLIENT and the administration commands register from
+// RESET AUTH HELLO READONLY READWRITE. CLIENT and the administration commands register from
 // their own files through registerAdmin.
 
 // registerCore registers the commands the server package implements.
@@ -20,6 +20,8 @@ func registerCore(r *Registry) {
 	r.Handle("reset", cmdReset)
 	r.Handle("auth", cmdAuth)
 	r.Handle("hello", cmdHello)
+	r.Handle("readonly", cmdReadonly)
+	r.Handle("readwrite", cmdReadwrite)
 	registerAdmin(r)
 }
 
@@ -78,8 +80,22 @@ func cmdReset(c *Ctx) {
 	cl.replyMode = replyOn
 	cl.setNoEvict(false)
 	cl.setNoTouch(false)
+	cl.SetFlag(ClientReadonly, false)
 	c.Srv.resetHooks(cl)
 	c.W.Simple("RESET")
+}
+
+// READONLY and READWRITE set and clear the client's readonly flag (r in
+// CLIENT LIST). It lets a cluster client read from replicas; a standalone
+// primary accepts it and serves the client as before, as Valkey does.
+func cmdReadonly(c *Ctx) {
+	c.Client.SetFlag(ClientReadonly, true)
+	c.W.OK()
+}
+
+func cmdReadwrite(c *Ctx) {
+	c.Client.SetFlag(ClientReadonly, false)
+	c.W.OK()
 }
 
 // checkPassword authenticates user/pass against requirepass (the default
@@ -170,12 +186,21 @@ func cmdHello(c *Ctx) {
 	if ver != 0 {
 		c.Client.setProto(int(ver))
 	}
+	st := c.Srv.Settings()
+	server, version := "valkey", ValkeyVersion
+	if st.ExtendedRedisCompat {
+		server, version = "redis", RedisVersion
+	}
 	w := c.W
-	w.Map(7)
+	if st.AvailabilityZone != "" {
+		w.Map(8)
+	} else {
+		w.Map(7)
+	}
 	w.BulkString("server")
-	w.BulkString("valkey")
+	w.BulkString(server)
 	w.BulkString("version")
-	w.BulkString(ValkeyVersion)
+	w.BulkString(version)
 	w.BulkString("proto")
 	w.Int(int64(c.Client.Proto()))
 	w.BulkString("id")
@@ -186,6 +211,10 @@ func cmdHello(c *Ctx) {
 	w.BulkString("master")
 	w.BulkString("modules")
 	w.Array(0)
+	if st.AvailabilityZone != "" {
+		w.BulkString("availability_zone")
+		w.BulkString(st.AvailabilityZone)
+	}
 }
 
 // validateClientName enforces Valkey's rule: printable ASCII, no spaces.

@@ -14,6 +14,7 @@ import (
 	"petrel/internal/errs"
 	"petrel/internal/glob"
 	"petrel/internal/keyspace"
+	"petrel/internal/kvtable"
 	"petrel/internal/num"
 )
 
@@ -21,7 +22,7 @@ import (
 // exist to crash, to inspect C allocator or hash table internals, or to
 // drive replication, AOF and cluster machinery Petrel does not have
 // (SEGFAULT, PANIC, ASSERT, OOM, RESTART, CRASH-AND-RECOVER, MALLCTL*,
-// HTSTATS*, SDSLEN, STRUCTSIZE, LOADAOF, REPLICATE, CLIENT-EVICTION,
+// HTSTATS-KEY, SDSLEN, STRUCTSIZE, LOADAOF, REPLICATE, CLIENT-EVICTION,
 // JMAP, the cluster ones) answer the unknown-subcommand error.
 //
 // DEBUG is refused unless enable-debug-command allows the client ("yes",
@@ -194,12 +195,94 @@ func cmdDebug(c *Ctx) {
 		c.W.OK()
 	case (is("pause-after-fork") || is("delay-rdb-client-free-seconds") || is("client-enforce-reply-list")) && argc == 3:
 		c.W.OK() // no fork, no RDB transfer, one reply buffer: nothing to change
+	case is("htstats") && argc >= 3:
+		debugHTStats(c)
 	case is("dict-resizing") && argc == 3:
 		d.dictResizing.Store(catoi(args[2]) == 0)
 		c.W.OK()
 	default:
 		subcommandSyntaxError(c)
 	}
+}
+
+// debugHTStats is DEBUG HTSTATS <dbid> [full]: the key table of a
+// database, its 64 shard tables combined as Valkey combines its per-slot
+// tables. Petrel's tables chain records from their buckets, so the full
+// form counts records per chain ("child buckets" is always 0: buckets
+// never overflow into child buckets). Key deadlines live in the key
+// records, not in a second table, so [Expires HT] describes nothing.
+func debugHTStats(c *Ctx) {
+	p := c.Parser(2)
+	db := p.Int64()
+	if p.Err() != nil {
+		c.Error(p.Err())
+		return
+	}
+	if db < 0 || db >= int64(c.Srv.ks.NumDBs()) {
+		c.Error(errs.DebugOutOfRangeDB)
+		return
+	}
+	full := len(c.Args) >= 4 && EqualFold(c.Args[3], "full")
+	var main, target kvtable.ArrayStats
+	var mainOK, targetOK bool
+	c.Unlocked(func() { main, target, mainOK, targetOK = c.Srv.ks.HTStats(int(db), full) })
+	b := []byte("[Dictionary HT]\n")
+	if mainOK {
+		b = appendHTStats(b, 0, main, full)
+	}
+	if targetOK {
+		b = appendHTStats(b, 1, target, full)
+	}
+	b = append(b, "[Expires HT]\n"...)
+	c.W.Verbatim("txt", b)
+}
+
+// appendHTStats formats one bucket array as Valkey's hashtableGetStatsMsg.
+func appendHTStats(b []byte, i int, st kvtable.ArrayStats, full bool) []byte {
+	name := "main hash table"
+	if i == 1 {
+		name = "rehashing target"
+	}
+	b = append(b, "Hash table "...)
+	b = strconv.AppendInt(b, int64(i), 10)
+	b = append(b, " stats ("...)
+	b = append(b, name...)
+	b = append(b, "):\n"...)
+	if st.Entries == 0 {
+		return append(b, "No stats available for empty hash tables\n"...)
+	}
+	b = append(b, " table size: "...)
+	b = strconv.AppendInt(b, int64(st.Buckets), 10)
+	b = append(b, "\n number of entries: "...)
+	b = strconv.AppendInt(b, int64(st.Entries), 10)
+	b = append(b, '\n')
+	if !full {
+		return b
+	}
+	b = append(b, " top-level buckets: "...)
+	b = strconv.AppendInt(b, int64(st.Buckets), 10)
+	b = append(b, "\n child buckets: 0\n max chain length: "...)
+	b = strconv.AppendInt(b, int64(st.MaxChain), 10)
+	b = append(b, "\n avg chain length: "...)
+	avg := 0.0
+	if st.NonEmpty > 0 {
+		avg = float64(st.Entries) / float64(st.NonEmpty)
+	}
+	b = strconv.AppendFloat(b, avg, 'f', 6, 64)
+	b = append(b, "\n chain length distribution:\n"...)
+	for n, count := range st.Chains {
+		if count == 0 {
+			continue
+		}
+		b = append(b, "   "...)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ": "...)
+		b = strconv.AppendInt(b, int64(count), 10)
+		b = append(b, " ("...)
+		b = strconv.AppendFloat(b, float64(count)/float64(st.Buckets)*100, 'f', 2, 64)
+		b = append(b, "%)\n"...)
+	}
+	return b
 }
 
 // debugReload is DEBUG RELOAD: Valkey saves the dataset to its RDB file,
@@ -642,7 +725,7 @@ func (s *Server) datasetDigest() []byte {
 	var final Digest
 	now := time.Now().UnixMilli()
 	for db := 0; db < s.ks.NumDBs(); db++ {
-		keys := s.ks.Keys(db, now, nil)
+		keys := s.ks.Keys(s.ks.View(db, now), nil)
 		if len(keys) == 0 {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"petrel/internal/cmdspec"
+	"petrel/internal/config"
 	"petrel/internal/errs"
 	"petrel/internal/keyspace"
 )
@@ -30,6 +31,14 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	}
 	if cmd != nil {
 		s.run(c, cmd, args, start, replyStart)
+	}
+	if c.blocked() { // the command waits for keys (blocking.go)
+		if c.inLoop.Load() {
+			c.detached = args // an event loop cannot wait: leave it first
+			return
+		}
+		s.completeBlocked(c)
+		return
 	}
 	switch c.replyMode {
 	case replyOff:
@@ -133,10 +142,14 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 		locked: mask,
 	}
 	ctx.DB.NoTouch = c.noTouch
+	ctx.DB.ImportSource = c.importSource
 	s.ks.Lock(mask)
 	cmd.handler(ctx)
 	s.ks.Unlock(ctx.locked)
 	ctx.Args = nil
+	if c.blocked() {
+		return // counted when it completes (blocking.go)
+	}
 
 	dur := time.Since(start)
 	cmd.calls.Add(1)
@@ -149,6 +162,9 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 		s.countError(c.w.Buf[replyStart:])
 	}
 	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
+	if s.ks.HasReady() {
+		s.serveReadyKeys() // clients blocked on keys this command filled (blocking.go)
+	}
 }
 
 // securityWarning logs a suspected cross-protocol attack, at most once a
@@ -159,4 +175,19 @@ func (s *Server) securityWarning(c *Client) {
 		s.Logf("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Petrel. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Petrel instance. Connection from %s aborted.", c.addr)
 	}
 	c.closeAfterReply = true
+}
+
+// Hot returns the live values of the directives command families read on
+// their hot paths (the encoding thresholds: list-max-listpack-size, ...),
+// or nil if the server has no configuration. A server created from bare
+// Settings (tests) gets one built from them on first use.
+func (s *Server) Hot() *config.Hot {
+	if cfg := s.adm.cfg.Load(); cfg != nil {
+		return &cfg.Hot
+	}
+	s.configBackend()
+	if cfg := s.adm.cfg.Load(); cfg != nil {
+		return &cfg.Hot
+	}
+	return nil
 }

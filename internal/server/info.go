@@ -408,7 +408,7 @@ func (s *Server) infoServer(w *infoWriter) {
 	uptime := int64(w.now.Sub(s.started) / time.Second)
 	exe, _ := os.Executable()
 	port := int64(st.Port)
-	if len(s.listeners) > 0 {
+	if s.hasListeners() {
 		if ta, ok := s.Addr().(*net.TCPAddr); ok {
 			port = int64(ta.Port)
 		}

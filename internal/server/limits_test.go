@@ -90,3 +90,38 @@ func unrelatedKeysInParallel(t *testing.T, loops int) {
 		t.Fatal("SET on the unlocked shard never completed")
 	}
 }
+
+// Replies larger than the mid-batch flush threshold reach the client in
+// both connection models: a 4 MB GET, and a pipeline whose replies add up
+// to several MB (on an event loop the socket is not the net.Conn, so only
+// the loop may write).
+func TestBigRepliesInBothModels(t *testing.T) {
+	for _, loops := range []int{0, 2} {
+		t.Run(map[int]string{0: "goroutines", 2: "eventloops"}[loops], func(t *testing.T) {
+			srv := servertest.Start(t, func(st *server.Settings) { st.EventLoops = loops }, commands.Register)
+			r := servertest.Dial(t, srv)
+			big := strings.Repeat("abcd", 1000000)
+			if got := r.Do("SET", "big", big); got != "+OK\r\n" {
+				t.Fatalf("SET: %q", got)
+			}
+			if got := r.Do("GET", "big"); got != "$4000000\r\n"+big+"\r\n" {
+				t.Fatalf("GET of 4 MB: %d bytes back", len(got))
+			}
+			mid := strings.Repeat("x", 10000)
+			if got := r.Do("SET", "mid", mid); got != "+OK\r\n" {
+				t.Fatalf("SET: %q", got)
+			}
+			const n = 500
+			if _, err := r.Conn.Write([]byte(strings.Repeat("*2\r\n$3\r\nGET\r\n$3\r\nmid\r\n", n))); err != nil {
+				t.Fatal(err)
+			}
+			want := "$10000\r\n" + mid + "\r\n"
+			for i := 0; i < n; i++ {
+				got, err := servertest.ReadRaw(r.R)
+				if err != nil || got != want {
+					t.Fatalf("pipelined GET %d: %d bytes, %v", i, len(got), err)
+				}
+			}
+		})
+	}
+}

@@ -58,6 +58,10 @@ type Settings struct {
 	LatencyMonitorThreshold      int64 // milliseconds; 0 disables
 	LatencyTracking              bool  // per-command latency histograms
 	ExtendedRedisCompat          bool  // extended-redis-compatibility
+	AvailabilityZone             string
+	// ImportMode (import-mode) stops the server expiring keys: an import
+	// source client (CLIENT IMPORT-SOURCE ON) owns their expiry.
+	ImportMode bool
 }
 
 // DefaultSettings are Valkey's defaults.
@@ -100,8 +104,10 @@ type Server struct {
 	// (INFO config_file); main sets it before Serve.
 	ConfigFile string
 
-	listeners []net.Listener
-	loops     *eventLoops // nil: one goroutine per connection
+	lmu       sync.Mutex
+	listeners []net.Listener // guarded by lmu: replaced by CONFIG SET bind/port
+	serving   bool           // guarded by lmu: Serve has started the accept loops
+	loops     *eventLoops    // nil: one goroutine per connection
 	clients   clientRegistry
 	pause     pauseState
 
@@ -140,7 +146,7 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 		logger:  log.New(os.Stderr, "", log.LstdFlags),
 		done:    make(chan struct{}),
 	}
-	srv.settings.Store(s)
+	srv.SetSettings(s)
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	srv.runID = hex.EncodeToString(id[:])
@@ -160,7 +166,10 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 func (s *Server) Settings() *Settings { return s.settings.Load() }
 
 // SetSettings publishes a new settings snapshot.
-func (s *Server) SetSettings(st *Settings) { s.settings.Store(st) }
+func (s *Server) SetSettings(st *Settings) {
+	s.settings.Store(st)
+	s.ks.SetImportMode(st.ImportMode)
+}
 
 // Registry returns the command registry.
 func (s *Server) Registry() *Registry { return s.reg }
@@ -185,7 +194,24 @@ func (s *Server) SetLogger(l *log.Logger) { s.logger = l }
 // error, as in Valkey.
 func (s *Server) Listen() error {
 	st := s.Settings()
-	for _, b := range st.Bind {
+	lns, err := listenAll(st.Bind, st.Port)
+	if err != nil {
+		return err
+	}
+	s.lmu.Lock()
+	s.listeners = lns
+	s.lmu.Unlock()
+	if st.EventLoops > 0 && s.loops == nil {
+		s.loops = s.startEventLoops(st.EventLoops)
+	}
+	return nil
+}
+
+// listenAll opens a listener per bind address on port; on a failure it
+// closes those it opened.
+func listenAll(bind []string, port int) ([]net.Listener, error) {
+	var lns []net.Listener
+	for _, b := range bind {
 		optional := false
 		if len(b) > 0 && b[0] == '-' {
 			optional, b = true, b[1:]
@@ -198,35 +224,91 @@ func (s *Server) Listen() error {
 		case "::*":
 			host, network = "::", "tcp6"
 		}
-		ln, err := net.Listen(network, net.JoinHostPort(host, strconv.Itoa(st.Port)))
+		ln, err := net.Listen(network, net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			if optional {
 				continue
 			}
-			s.closeListeners()
-			return err
+			for _, l := range lns {
+				_ = l.Close()
+			}
+			return nil, err
 		}
-		s.listeners = append(s.listeners, ln)
+		lns = append(lns, ln)
 	}
-	if len(s.listeners) == 0 {
-		return errors.New("failed listening on any address")
+	if len(lns) == 0 {
+		return nil, errors.New("failed listening on any address")
 	}
-	if st.EventLoops > 0 && s.loops == nil {
-		s.loops = s.startEventLoops(st.EventLoops)
-	}
-	return nil
+	return lns, nil
 }
 
-// Addr is the address of the first listener.
-func (s *Server) Addr() net.Addr { return s.listeners[0].Addr() }
+// rebind moves the server to new bind addresses or a new port (CONFIG SET
+// bind/port), as Valkey's changeBindAddr: the old listeners close, the new
+// ones open; if they cannot, the old addresses are bound again and it
+// reports false. Connected clients are not affected.
+func (s *Server) rebind(bind []string, port int) bool {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	if s.shuttingDown.Load() {
+		return false
+	}
+	var oldBind []string
+	oldPort := 0
+	for _, ln := range s.listeners {
+		if ta, ok := ln.Addr().(*net.TCPAddr); ok {
+			oldPort = ta.Port
+			oldBind = append(oldBind, ta.IP.String())
+		}
+		_ = ln.Close()
+	}
+	if port == 0 {
+		port = oldPort // an ephemeral port (tests) stays where it is
+	}
+	lns, err := listenAll(bind, port)
+	if err != nil {
+		s.Logf("Failed to bind %v on port %d: %v", bind, port, err)
+		lns, _ = listenAll(oldBind, oldPort)
+		s.listeners = lns
+		s.startAcceptLocked()
+		return false
+	}
+	s.listeners = lns
+	s.startAcceptLocked()
+	return true
+}
 
-// Serve accepts connections on the listeners and runs the cron until
-// Shutdown. It returns nil after a clean shutdown.
-func (s *Server) Serve() error {
+// startAcceptLocked starts an accept loop per listener once Serve runs.
+func (s *Server) startAcceptLocked() {
+	if !s.serving {
+		return
+	}
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
 	}
+}
+
+// Addr is the address of the first listener.
+func (s *Server) Addr() net.Addr {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	return s.listeners[0].Addr()
+}
+
+// hasListeners reports whether the server listens anywhere.
+func (s *Server) hasListeners() bool {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	return len(s.listeners) > 0
+}
+
+// Serve accepts connections on the listeners and runs the cron until
+// Shutdown. It returns nil after a clean shutdown.
+func (s *Server) Serve() error {
+	s.lmu.Lock()
+	s.serving = true
+	s.startAcceptLocked()
+	s.lmu.Unlock()
 	s.wg.Add(1)
 	go s.cron()
 	<-s.done
@@ -239,8 +321,8 @@ func (s *Server) acceptLoop(ln net.Listener) {
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
-			if s.shuttingDown.Load() {
-				return
+			if s.shuttingDown.Load() || errors.Is(err, net.ErrClosed) {
+				return // shut down, or replaced by CONFIG SET bind/port
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -262,6 +344,8 @@ func (s *Server) acceptLoop(ln net.Listener) {
 }
 
 func (s *Server) closeListeners() {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
 	for _, ln := range s.listeners {
 		_ = ln.Close()
 	}
@@ -306,7 +390,7 @@ func (s *Server) cron() {
 		case <-time.After(period):
 		}
 		st := s.Settings()
-		if s.activeExpireEnabled() && !s.writesPaused() {
+		if s.activeExpireEnabled() && !s.writesPaused() && !st.ImportMode {
 			// Valkey's slow cycle may use 25% of a period (more with effort).
 			budget := period * time.Duration(25+2*(st.ActiveExpireEffort-1)) / 100
 			s.ks.ActiveExpireCycle(time.Now().UnixMilli(), budget, st.ActiveExpireEffort)

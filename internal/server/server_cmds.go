@@ -19,7 +19,7 @@ import (
 )
 
 // Server administration commands: COMMAND, CONFIG, SLOWLOG, COMMANDLOG,
-// MEMORY, SHUTDOWN and LOLWUT here; LATENCY in latency.go, DEBUG in
+// MEMORY, TIME, LASTSAVE, SHUTDOWN and LOLWUT here; LATENCY in latency.go, DEBUG in
 // debug.go; the logs they read are filled by afterCommand (commandlog.go).
 //
 // COMMAND lists only what Petrel implements: a command appears in COMMAND,
@@ -64,6 +64,9 @@ func registerServerCmds(r *Registry) {
 	r.Handle("memory|purge", cmdMemoryPurge)
 	r.Handle("memory|help", func(c *Ctx) { writeSubcommandHelp(c, helpMemory) })
 
+	r.Handle("time", cmdTime)
+	r.Handle("lastsave", cmdLastSave)
+
 	r.Handle("debug", cmdDebug)
 	r.Handle("shutdown", cmdShutdown)
 	r.Handle("lolwut", cmdLolwut)
@@ -95,6 +98,18 @@ func writeSubcommandHelp(c *Ctx, lines []string) {
 	w.Simple("HELP")
 	w.Simple("    Print this help.")
 }
+
+// TIME: the command's clock reading as [unix seconds, microseconds].
+func cmdTime(c *Ctx) {
+	us := c.Now.UnixMicro()
+	c.W.Array(2)
+	c.W.BulkInt(us / 1e6)
+	c.W.BulkInt(us % 1e6)
+}
+
+// LASTSAVE: the unix time of the last successful save (the start time
+// until persistence exists, as Valkey reports before its first save).
+func cmdLastSave(c *Ctx) { c.W.Int(c.Srv.lastSave.Load()) }
 
 // subcommandSyntaxError replies Valkey's "unknown subcommand or wrong
 // number of arguments" error.

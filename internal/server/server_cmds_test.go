@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -189,12 +190,60 @@ func TestConfigSetIsAtomic(t *testing.T) {
 		t.Fatalf("settings after CONFIG SET: hz %d maxclients %d timeout %d", st.Hz, st.Maxclients, st.Timeout)
 	}
 	expect(t, r, "*2\r\n$2\r\nhz\r\n$2\r\n50\r\n", "CONFIG", "GET", "hz")
-	// Port and bind cannot move while serving: refused, nothing changed.
+	// A port that cannot be bound fails the whole CONFIG SET.
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	busyPort := strconv.Itoa(busy.Addr().(*net.TCPAddr).Port)
 	expect(t, r, "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n",
-		"CONFIG", "SET", "hz", "20", "port", "1")
+		"CONFIG", "SET", "hz", "20", "port", busyPort)
 	if srv.Settings().Hz != 50 {
 		t.Fatalf("rolled-back CONFIG SET left hz at %d", srv.Settings().Hz)
 	}
+	expect(t, r, "+PONG\r\n", "PING")
+}
+
+// CONFIG SET port and bind move the listeners at run time, as Valkey's
+// changeListenerPort/changeBindAddr: connected clients stay, new ones go to
+// the new address; an address that cannot be bound fails the CONFIG SET
+// and leaves the server listening where it was.
+func TestConfigSetPortAndBind(t *testing.T) {
+	srv, _ := startConfigured(t, "")
+	r := servertest.Dial(t, srv)
+	oldAddr := srv.Addr().String()
+
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(free.Addr().(*net.TCPAddr).Port)
+	free.Close()
+	expect(t, r, "+OK\r\n", "CONFIG", "SET", "port", port)
+	expect(t, r, "+PONG\r\n", "PING") // the existing connection stays
+	if got := srv.Addr().String(); got != "127.0.0.1:"+port {
+		t.Fatalf("listening on %s after CONFIG SET port %s", got, port)
+	}
+	r2 := servertest.Dial(t, srv)
+	expect(t, r2, "+PONG\r\n", "PING")
+	if c, err := net.DialTimeout("tcp", oldAddr, time.Second); err == nil {
+		c.Close()
+		t.Fatalf("the old address %s still accepts connections", oldAddr)
+	}
+	expect(t, r, "*2\r\n$4\r\nport\r\n$"+strconv.Itoa(len(port))+"\r\n"+port+"\r\n", "CONFIG", "GET", "port")
+
+	// 192.0.2.1 (TEST-NET-1) is never a local address.
+	expect(t, r, "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n",
+		"CONFIG", "SET", "bind", "127.0.0.1 192.0.2.1")
+	expect(t, r, "*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n", "CONFIG", "GET", "bind")
+	r3 := servertest.Dial(t, srv)
+	expect(t, r3, "+PONG\r\n", "PING")
+
+	// Optional addresses ("-") that fail are skipped.
+	expect(t, r, "+OK\r\n", "CONFIG", "SET", "bind", "127.0.0.1 -192.0.2.1")
+	r4 := servertest.Dial(t, srv)
+	expect(t, r4, "+PONG\r\n", "PING")
 }
 
 func TestConfigSetTakesEffect(t *testing.T) {

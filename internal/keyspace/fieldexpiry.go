@@ -1,0 +1,138 @@
+package keyspace
+
+import (
+	"time"
+
+	"petrel/internal/kvtable"
+)
+
+// Element expiry (Valkey 9's hash field expiration). A collection whose
+// elements carry deadlines of their own implements FieldExpirer. Each shard
+// remembers which of its objects have such deadlines (volatile, by object
+// index, with the key and table they belong to), the way Valkey keeps its
+// keys_with_volatile_items index, so the active expiry cycle visits only
+// those keys:
+//
+//	shard.volatile  map[object index] -> {table, key}
+//
+// The index is kept by the keyspace itself: SetObject and ReplaceObject
+// register an object that reports element deadlines, releasing an object
+// (DEL, overwrite, expiry of the key, FLUSH*) drops it, and handlers that
+// change a collection in place call Entry.SyncFieldExpiry afterwards.
+// Records keep their table across SWAPDB (the tables are swapped, not the
+// records), so the table pointer stays right; the database number is found
+// from it when needed.
+
+// FieldExpirer is implemented by collection values whose elements may
+// carry their own deadlines.
+type FieldExpirer interface {
+	// HasFieldExpiry reports whether some element has a deadline.
+	HasFieldExpiry() bool
+	// ReclaimExpiredFields removes up to max elements whose deadline is
+	// before now (unix ms) and returns how many it removed and how many
+	// elements are left.
+	ReclaimExpiredFields(now int64, max int) (reclaimed, left int)
+}
+
+type volatileKey struct {
+	t   *kvtable.Table
+	key string
+}
+
+// fieldsPerKey bounds the elements reclaimed from one key per visit, so a
+// huge hash whose fields all expired at once does not stall its shard.
+const fieldsPerKey = 1024
+
+// trackLocked registers or drops object idx, stored under key in t,
+// according to whether it has element deadlines.
+func (sh *shard) trackLocked(idx uint32, t *kvtable.Table, key []byte, o any) {
+	fe, ok := o.(FieldExpirer)
+	if ok && fe.HasFieldExpiry() {
+		if sh.volatile == nil {
+			sh.volatile = map[uint32]volatileKey{}
+		}
+		if vk, ok := sh.volatile[idx]; !ok || vk.t != t || vk.key != string(key) {
+			sh.volatile[idx] = volatileKey{t: t, key: string(key)}
+		}
+		return
+	}
+	if sh.volatile != nil {
+		delete(sh.volatile, idx)
+	}
+}
+
+// SyncFieldExpiry updates the active expiry cycle's index after a change
+// to the entry's collection: it is visited while some element has a
+// deadline. Handlers that add or remove element deadlines in place call it.
+func (e Entry) SyncFieldExpiry() {
+	if e.t.Meta(e.ref).Type == TypeString {
+		return
+	}
+	idx := objIndex(e.t.Value(e.ref))
+	e.sh.trackLocked(idx, e.t, e.t.Key(e.ref), e.sh.objects[idx])
+}
+
+// KeysWithVolatileItems is the number of keys of db whose values have
+// element deadlines (INFO keyspace's keys_with_volatile_items).
+func (ks *Keyspace) KeysWithVolatileItems(db int) int {
+	n := 0
+	for _, sh := range ks.shards {
+		sh.mu.Lock()
+		t := sh.tables[db]
+		for _, vk := range sh.volatile {
+			if vk.t == t {
+				n++
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// expireFieldsLocked is the element part of the active expiry cycle for
+// one shard: every tracked key whose elements are due loses up to
+// fieldsPerKey of them; a key left empty is deleted. It returns the number
+// of elements reclaimed, stopping at deadline.
+func (ks *Keyspace) expireFieldsLocked(sh *shard, now int64, deadline time.Time) int {
+	total := 0
+	visited := 0
+	for idx, vk := range sh.volatile {
+		fe, ok := sh.objects[idx].(FieldExpirer)
+		if !ok || !fe.HasFieldExpiry() {
+			delete(sh.volatile, idx)
+			continue
+		}
+		n, left := fe.ReclaimExpiredFields(now, fieldsPerKey)
+		if n > 0 {
+			total += n
+			ks.Stats.ExpiredFields.Add(int64(n))
+			deleted := false
+			if left == 0 {
+				if r, ok := vk.t.Find([]byte(vk.key)); ok {
+					sh.releaseRecordLocked(vk.t, r)
+					vk.t.DeleteRef(r)
+					deleted = true
+				}
+			} else if !fe.HasFieldExpiry() {
+				delete(sh.volatile, idx)
+			}
+			if ks.OnFieldsExpired != nil {
+				ks.OnFieldsExpired(sh.dbOf(vk.t), []byte(vk.key), n, deleted)
+			}
+		}
+		if visited++; visited&15 == 0 && time.Now().After(deadline) {
+			break
+		}
+	}
+	return total
+}
+
+// dbOf is the database index of one of the shard's tables.
+func (sh *shard) dbOf(t *kvtable.Table) int {
+	for i, x := range sh.tables {
+		if x == t {
+			return i
+		}
+	}
+	return -1
+}

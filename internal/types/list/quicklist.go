@@ -1,0 +1,455 @@
+package list
+
+import (
+	"bytes"
+	"math"
+)
+
+// The large form (OBJECT ENCODING "quicklist"): a sequence of nodes, each
+// a listpack of several elements ("packed") or one large element on its own
+// ("plain"), as Valkey's quicklist.
+//
+//	quicklist
+//	 ├─ nodes[lo:]   node 0 ─ node 1 ─ ... ─ node n-1     (head ... tail)
+//	 │                 │
+//	 │                 └─ b: listpack | plain element, count
+//	 ├─ count        elements in all nodes
+//	 └─ fill         list-max-listpack-size when the quicklist was made
+//
+// Valkey links nodes in a doubly linked list; here they sit in one slice
+// with free room kept at both ends (a deque), so a push that opens a new
+// node at either end is amortised O(1), and the garbage collector sees one
+// pointer per node (its listpack) and none per element.
+//
+// The node layout follows Valkey's rules exactly (when a push fills a node
+// and opens another, when LINSERT/LSET split a node and merge neighbours,
+// when a large element gets a plain node), because which nodes exist
+// decides when a shrinking list turns back into a single listpack, which
+// clients observe through OBJECT ENCODING.
+//
+// Invariants: no node is empty; count is the sum of the nodes' counts; a
+// plain node holds exactly one element.
+//
+// list-compress-depth is recorded (DEBUG OBJECT's ql_compressed) but nodes
+// are never LZF-compressed.
+type quicklist struct {
+	nodes    []node // live nodes are nodes[lo:]
+	lo       int
+	count    int
+	fill     int
+	compress int
+}
+
+type node struct {
+	b     []byte // packed: a listpack; plain: the element
+	count int32
+	plain bool
+}
+
+// Valkey's quicklist limits.
+const (
+	sizeSafetyLimit      = 8192 // bytes of a node when the limit is a count
+	sizeEstimateOverhead = 8    // an entry's overhead, estimated high
+	noLimit              = math.MaxInt
+)
+
+// optimizationLevel are the node byte limits of fill -1 .. -5.
+var optimizationLevel = [...]int{4096, 8192, 16384, 32768, 65536}
+
+func negFillLimit(fill int) int {
+	off := -fill - 1
+	if off >= len(optimizationLevel) {
+		off = len(optimizationLevel) - 1
+	}
+	return optimizationLevel[off]
+}
+
+// nodeLimit is the byte and element limit of a node (or of a listpack
+// encoded list) under fill; noLimit where fill does not limit.
+func nodeLimit(fill int) (size, count int) {
+	switch {
+	case fill > 0:
+		return noLimit, fill
+	case fill == 0:
+		return noLimit, 1
+	}
+	return negFillLimit(fill), noLimit
+}
+
+// exceedsLimit reports whether a node of sz bytes and count elements is
+// over the limits of fill.
+func exceedsLimit(fill, sz, count int) bool {
+	size, cnt := nodeLimit(fill)
+	if size != noLimit {
+		return sz > size
+	}
+	if sz > sizeSafetyLimit {
+		return true
+	}
+	return count > cnt
+}
+
+// isLarge reports whether an element of sz bytes gets a plain node.
+func isLarge(sz, fill, packedThreshold int) bool {
+	if packedThreshold != 0 {
+		return sz >= packedThreshold
+	}
+	if fill >= 0 {
+		return sz > sizeSafetyLimit
+	}
+	return sz > negFillLimit(fill)
+}
+
+func newQuicklist(fill, compress int) *quicklist {
+	return &quicklist{fill: fill, compress: compress}
+}
+
+func (q *quicklist) n() int                { return len(q.nodes) - q.lo }
+func (q *quicklist) at(i int) *node        { return &q.nodes[q.lo+i] }
+func (q *quicklist) live() []node          { return q.nodes[q.lo:] }
+func packedNode(v []byte) node             { return node{b: lpAppend(lpNew(0), v), count: 1} }
+func plainNode(v []byte) node              { return node{b: bytes.Clone(v), count: 1, plain: true} }
+func (nd *node) sz() int                   { return len(nd.b) }
+func (nd *node) value(p int) Value         { return entryValue(nd.b, p) }
+func (q *quicklist) head() *node           { return q.at(0) }
+func (q *quicklist) tail() *node           { return q.at(q.n() - 1) }
+func (q *quicklist) large(sz, pt int) bool { return isLarge(sz, q.fill, pt) }
+
+// insertNode puts nd at position i (0 = new head, n() = new tail). Room is
+// taken from the free slots before the head or after the tail, whichever
+// side moves fewer nodes; when there is none the slice is rebuilt with a
+// quarter of the node count free at both ends (amortised O(1) at the ends).
+func (q *quicklist) insertNode(i int, nd node) {
+	n := q.n()
+	roomAfter := len(q.nodes) < cap(q.nodes)
+	switch {
+	case i == 0 && q.lo > 0:
+		q.lo--
+		q.nodes[q.lo] = nd
+		return
+	case i == n && roomAfter:
+		q.nodes = append(q.nodes, nd)
+		return
+	case i < n/2 && q.lo > 0:
+		q.lo--
+		copy(q.nodes[q.lo:], q.nodes[q.lo+1:q.lo+1+i])
+		q.nodes[q.lo+i] = nd
+		return
+	case i >= n/2 && roomAfter:
+		q.nodes = q.nodes[:len(q.nodes)+1]
+		j := q.lo + i
+		copy(q.nodes[j+1:], q.nodes[j:])
+		q.nodes[j] = nd
+		return
+	}
+	gap := max(2, n/4)
+	nn := make([]node, gap+n+1, gap+n+1+gap)
+	copy(nn[gap:], q.nodes[q.lo:q.lo+i])
+	nn[gap+i] = nd
+	copy(nn[gap+i+1:], q.nodes[q.lo+i:])
+	q.nodes, q.lo = nn, gap
+}
+
+// removeNode deletes the node at position i (its elements are gone: the
+// caller fixes count), moving the shorter side.
+func (q *quicklist) removeNode(i int) {
+	n := q.n()
+	if n == 1 {
+		q.nodes[q.lo] = node{}
+		q.nodes, q.lo = q.nodes[:0], 0
+		return
+	}
+	if i < n/2 {
+		copy(q.nodes[q.lo+1:], q.nodes[q.lo:q.lo+i])
+		q.nodes[q.lo] = node{}
+		q.lo++
+		return
+	}
+	j := q.lo + i
+	copy(q.nodes[j:], q.nodes[j+1:])
+	q.nodes[len(q.nodes)-1] = node{}
+	q.nodes = q.nodes[:len(q.nodes)-1]
+}
+
+// allowInsert reports whether an element of sz bytes may join node nd.
+func (q *quicklist) allowInsert(nd *node, sz, pt int) bool {
+	if nd.plain || q.large(sz, pt) {
+		return false
+	}
+	return !exceedsLimit(q.fill, nd.sz()+sz+sizeEstimateOverhead, int(nd.count)+1)
+}
+
+// allowMerge reports whether nodes a and b may become one.
+func (q *quicklist) allowMerge(a, b *node) bool {
+	if a.plain || b.plain {
+		return false
+	}
+	return !exceedsLimit(q.fill, a.sz()+b.sz()-lpEmptySize, int(a.count)+int(b.count))
+}
+
+func (q *quicklist) pushHead(v []byte, pt int) {
+	q.count++
+	if q.large(len(v), pt) {
+		q.insertNode(0, plainNode(v))
+		return
+	}
+	if q.n() > 0 && q.allowInsert(q.head(), len(v), pt) {
+		h := q.head()
+		h.b = lpPrepend(h.b, v)
+		h.count++
+		return
+	}
+	q.insertNode(0, packedNode(v))
+}
+
+func (q *quicklist) pushTail(v []byte, pt int) {
+	q.count++
+	if q.large(len(v), pt) {
+		q.insertNode(q.n(), plainNode(v))
+		return
+	}
+	if q.n() > 0 && q.allowInsert(q.tail(), len(v), pt) {
+		t := q.tail()
+		t.b = lpAppend(t.b, v)
+		t.count++
+		return
+	}
+	q.insertNode(q.n(), packedNode(v))
+}
+
+// deleteAt removes the element at byte offset p of node i. It returns
+// whether the node went away (it was emptied), and otherwise the offset
+// of the element that followed (-1 if none).
+func (q *quicklist) deleteAt(i, p int) (gone bool, next int) {
+	q.count--
+	nd := q.at(i)
+	if nd.plain || nd.count == 1 {
+		q.removeNode(i)
+		return true, -1
+	}
+	nd.b = lpDelete(nd.b, p)
+	nd.count--
+	if nd.b[p] == lpEOF {
+		return false, -1
+	}
+	return false, p
+}
+
+// locate finds element idx (0 <= idx < count): its node and offset in it,
+// walking from the nearer end.
+func (q *quicklist) locate(idx int) (ni, off int) {
+	if idx <= (q.count-1)/2 {
+		for ni = 0; ; ni++ {
+			c := int(q.at(ni).count)
+			if idx < c {
+				return ni, idx
+			}
+			idx -= c
+		}
+	}
+	r := q.count - 1 - idx
+	for ni = q.n() - 1; ; ni-- {
+		c := int(q.at(ni).count)
+		if r < c {
+			return ni, c - 1 - r
+		}
+		r -= c
+	}
+}
+
+// entryOffset is the byte offset of element off of node nd (0 for plain).
+func entryOffset(nd *node, off int) int {
+	if nd.plain {
+		return 0
+	}
+	return lpSeek(nd.b, off)
+}
+
+// split cuts node i at element off. With after, node i keeps [0, off]
+// and the returned node holds the rest; otherwise node i keeps
+// [off, end] and the returned node holds [0, off).
+func (q *quicklist) split(i, off int, after bool) node {
+	nd := q.at(i)
+	other := node{b: bytes.Clone(nd.b)}
+	cnt := int(nd.count)
+	if after {
+		nd.b = lpDeleteRange(nd.b, off+1, cnt)
+		other.b = lpDeleteRange(other.b, 0, off+1)
+	} else {
+		nd.b = lpDeleteRange(nd.b, 0, off)
+		other.b = lpDeleteRange(other.b, off, cnt)
+	}
+	nd.count = int32(lpLength(nd.b))
+	other.count = int32(lpLength(other.b))
+	return other
+}
+
+// merge joins nodes i and i+1 into node i.
+func (q *quicklist) merge(i int) {
+	a, b := q.at(i), q.at(i+1)
+	a.b = lpConcat(a.b, b.b)
+	a.count += b.count
+	q.removeNode(i + 1)
+}
+
+// mergeAround tries to merge the neighbours of node c, then c with its
+// neighbours, as _quicklistMergeNodes; it returns c's new position.
+func (q *quicklist) mergeAround(c int) int {
+	if c >= 2 && q.allowMerge(q.at(c-1), q.at(c-2)) {
+		q.merge(c - 2)
+		c--
+	}
+	if c+2 < q.n() && q.allowMerge(q.at(c+1), q.at(c+2)) {
+		q.merge(c + 1)
+	}
+	if c >= 1 && q.allowMerge(q.at(c), q.at(c-1)) {
+		q.merge(c - 1)
+		c--
+	}
+	if c+1 < q.n() && q.allowMerge(q.at(c), q.at(c+1)) {
+		q.merge(c)
+	}
+	return c
+}
+
+// insert puts v before (or after) element off, at byte offset p, of node
+// i, as _quicklistInsert.
+func (q *quicklist) insert(i, off, p int, v []byte, after bool, pt int) {
+	nd := q.at(i)
+	sz := len(v)
+	full := !q.allowInsert(nd, sz, pt)
+	atTail, atHead, availNext, availPrev := false, false, false, false
+	if after && off == int(nd.count)-1 {
+		atTail = true
+		availNext = i+1 < q.n() && q.allowInsert(q.at(i+1), sz, pt)
+	}
+	if !after && off == 0 {
+		atHead = true
+		availPrev = i > 0 && q.allowInsert(q.at(i-1), sz, pt)
+	}
+	q.count++
+	if q.large(sz, pt) {
+		if nd.plain || atTail || atHead {
+			q.insertNode(i+b2i(after), plainNode(v))
+			return
+		}
+		rest := q.split(i, off, after)
+		if after {
+			q.insertNode(i+1, plainNode(v))
+			q.insertNode(i+2, rest)
+		} else {
+			q.insertNode(i, plainNode(v))
+			q.insertNode(i, rest)
+		}
+		return
+	}
+	switch {
+	case !full && after:
+		nd.b = lpInsertAt(nd.b, p+entryLen(nd.b, p), v)
+		nd.count++
+	case !full:
+		nd.b = lpInsertAt(nd.b, p, v)
+		nd.count++
+	case atTail && availNext:
+		nx := q.at(i + 1)
+		nx.b = lpPrepend(nx.b, v)
+		nx.count++
+	case atHead && availPrev:
+		pv := q.at(i - 1)
+		pv.b = lpAppend(pv.b, v)
+		pv.count++
+	case atTail || atHead:
+		q.insertNode(i+b2i(after), packedNode(v))
+	default:
+		rest := q.split(i, off, after)
+		if after {
+			rest.b = lpPrepend(rest.b, v)
+		} else {
+			rest.b = lpAppend(rest.b, v)
+		}
+		rest.count++
+		if after {
+			q.insertNode(i+1, rest)
+		} else {
+			q.insertNode(i, rest)
+			i++
+		}
+		q.mergeAround(i)
+	}
+}
+
+// replace sets element off (byte offset p) of node i to v, as
+// quicklistReplaceEntry.
+func (q *quicklist) replace(i, off, p int, v []byte, pt int) {
+	nd := q.at(i)
+	large := q.large(len(v), pt)
+	switch {
+	case !nd.plain && !large:
+		nd.b = lpReplace(nd.b, p, v)
+	case nd.plain && large:
+		nd.b = bytes.Clone(v)
+	case nd.plain:
+		q.insert(i, 0, 0, v, true, pt)
+		q.count--
+		q.removeNode(i)
+	default: // a large element replaces one of a packed node
+		if off != int(nd.count)-1 {
+			q.insertNode(i+1, q.split(i, off, true))
+		}
+		q.insertNode(i+1, plainNode(v))
+		nd = q.at(i)
+		if nd.count == 1 {
+			q.removeNode(i)
+			return
+		}
+		nd.b = lpDelete(nd.b, lpLast(nd.b))
+		nd.count--
+		q.mergeAround(i + 1)
+	}
+}
+
+// delRange removes up to n elements from start (negative: from the
+// tail), as quicklistDelRange: nodes emptied go away, no merging.
+func (q *quicklist) delRange(start, n int) {
+	if n <= 0 {
+		return
+	}
+	if start < 0 {
+		start += q.count
+	}
+	if start < 0 || start >= q.count {
+		return
+	}
+	n = min(n, q.count-start)
+	i, off := q.locate(start)
+	for n > 0 {
+		nd := q.at(i)
+		del := min(n, int(nd.count)-off)
+		q.count -= del
+		n -= del
+		if nd.plain || (off == 0 && del == int(nd.count)) {
+			q.removeNode(i)
+		} else {
+			nd.b = lpDeleteRange(nd.b, off, del)
+			nd.count -= int32(del)
+			i++
+		}
+		off = 0
+	}
+}
+
+func (q *quicklist) clone() *quicklist {
+	c := &quicklist{fill: q.fill, compress: q.compress, count: q.count}
+	c.nodes = make([]node, q.n())
+	for i, nd := range q.live() {
+		c.nodes[i] = node{b: bytes.Clone(nd.b), count: nd.count, plain: nd.plain}
+	}
+	return c
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

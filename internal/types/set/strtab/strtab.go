@@ -1,0 +1,451 @@
+// Package strtab is a hash set of byte strings that keeps no Go pointer per
+// member: the large form of sets (Valkey's "hashtable" encoding) and the
+// member dictionary of large sorted sets.
+//
+// Layout:
+//
+//	Table
+//	 ├─ ctrl  []uint8   one control byte per slot, in groups of 8:
+//	 │                  0x80 empty, 0xFE deleted, 0..0x7F full (7 hash bits)
+//	 ├─ refs  []uint32  per slot: the member's record in the arena
+//	 └─ arena [][]byte  records [payload (fixed size)][uvarint len][bytes],
+//	                    in chunks of up to 64 KiB; ref = chunk<<16 | offset
+//
+// Lookups hash the member (maphash with a per-table seed), probe groups of 8
+// control bytes at once (a swiss table: triangular probing over groups,
+// SWAR matching of the 7 tag bits), and compare the member bytes only on a
+// tag match. The payload is a fixed number of bytes stored before each
+// member (a sorted set keeps the score there).
+//
+// Invariants:
+//   - count+deleted <= 7/8 of the slots; a lookup stops at the first group
+//     holding an empty slot.
+//   - refs of live slots point at live records; freed records are garbage
+//     until Compact rewrites the arena.
+//
+// Costs: Insert/Find/Delete O(1) expected; growth, shrink (below 1/8 full)
+// and Compact are O(n) rehashes, amortised over the operations that made
+// them necessary. Memory per member: the record (payload + 1..5 + len
+// bytes) plus 5 bytes per slot at 7/16..7/8 load.
+//
+// Limits: refs are 32-bit, so one table holds at most 4 GiB of records
+// (65536 chunks); past that Insert panics (the server recovers the panic
+// and closes the connection; the table is left unchanged).
+//
+// Alternatives rejected: map[string]struct{} (a 16-byte string header and a
+// heap object per member, every one a pointer the GC scans, about twice
+// Valkey's bytes per member); open addressing over one byte per probe
+// (longer probe sequences at the same load).
+package strtab
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+)
+
+const (
+	groupSize = 8
+	ctrlEmpty = 0x80
+	ctrlDead  = 0xFE
+
+	chunkBits  = 16
+	chunkSize  = 1 << chunkBits
+	maxChunks  = 1 << (32 - chunkBits)
+	firstChunk = 256
+
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// Table is a set of byte strings with a fixed-size payload each.
+type Table struct {
+	seed    maphash.Seed
+	payload int
+	ctrl    []uint8
+	refs    []uint32
+	mask    uint64 // groups - 1
+	count   int
+	dead    int // deleted control bytes
+	arena   Arena
+}
+
+// Arena holds the records of a table.
+type Arena struct {
+	chunks  [][]byte
+	garbage int // bytes of freed records
+}
+
+// New returns a table for members with payload bytes each, sized for about
+// hint members.
+func New(payload, hint int) *Table {
+	t := &Table{seed: maphash.MakeSeed(), payload: payload}
+	t.init(groupsFor(hint))
+	return t
+}
+
+// groupsFor is the power-of-two group count holding n members at <= 7/8.
+func groupsFor(n int) int {
+	slots := (n*8 + 6) / 7
+	g := (slots + groupSize - 1) / groupSize
+	if g < 1 {
+		g = 1
+	}
+	return 1 << bits.Len(uint(g-1))
+}
+
+func (t *Table) init(groups int) {
+	t.ctrl = make([]uint8, groups*groupSize)
+	for i := range t.ctrl {
+		t.ctrl[i] = ctrlEmpty
+	}
+	t.refs = make([]uint32, groups*groupSize)
+	t.mask = uint64(groups - 1)
+	t.dead = 0
+}
+
+// Len is the number of members.
+func (t *Table) Len() int { return t.count }
+
+// Payload is the payload size given to New.
+func (t *Table) PayloadSize() int { return t.payload }
+
+func (t *Table) hash(key []byte) uint64 { return maphash.Bytes(t.seed, key) }
+
+// ---- arena ----
+
+func (a *Arena) alloc(n int) (uint32, []byte) {
+	if n > chunkSize/2 {
+		// Large records get a chunk of their own, sized to fit.
+		if len(a.chunks) >= maxChunks {
+			panic("strtab: collection exceeds 4 GiB of member data")
+		}
+		c := make([]byte, n)
+		// Keep the last chunk the one being filled: put the big one before it.
+		if k := len(a.chunks); k > 0 {
+			a.chunks = append(a.chunks, a.chunks[k-1])
+			a.chunks[k-1] = c
+			return uint32(k-1) << chunkBits, c
+		}
+		a.chunks = append(a.chunks, c)
+		return 0, c
+	}
+	k := len(a.chunks) - 1
+	if k < 0 || len(a.chunks[k])+n > chunkSize {
+		if len(a.chunks) >= maxChunks {
+			panic("strtab: collection exceeds 4 GiB of member data")
+		}
+		c := firstChunk
+		if k >= 0 {
+			c = chunkSize
+		}
+		a.chunks = append(a.chunks, make([]byte, 0, max(c, n)))
+		k++
+	}
+	c := a.chunks[k]
+	off := len(c)
+	if off+n > cap(c) {
+		// Grow the last chunk by doubling, up to chunkSize.
+		nc := make([]byte, off, min(max(2*cap(c), off+n), chunkSize))
+		copy(nc, c)
+		c = nc
+	}
+	c = c[:off+n]
+	a.chunks[k] = c
+	return uint32(k)<<chunkBits | uint32(off), c[off : off+n]
+}
+
+// record returns the bytes from ref to the end of its chunk.
+func (a *Arena) record(ref uint32) []byte {
+	return a.chunks[ref>>chunkBits][ref&(chunkSize-1):]
+}
+
+// Bytes is the arena's allocated size (capacity of its chunks).
+func (a *Arena) Bytes() int {
+	n := 0
+	for _, c := range a.chunks {
+		n += cap(c)
+	}
+	return n + 24*len(a.chunks)
+}
+
+func (t *Table) recordSize(key []byte) int {
+	return t.payload + uvarintLen(len(key)) + len(key)
+}
+
+func uvarintLen(n int) int {
+	l := 1
+	for n >= 0x80 {
+		n >>= 7
+		l++
+	}
+	return l
+}
+
+// Key returns the member stored at ref (aliasing the arena).
+func (t *Table) Key(ref uint32) []byte {
+	r := t.arena.record(ref)[t.payload:]
+	n, k := binary.Uvarint(r)
+	return r[k : k+int(n) : k+int(n)]
+}
+
+// Payload returns the payload bytes of ref (writable, aliasing the arena).
+func (t *Table) Payload(ref uint32) []byte {
+	return t.arena.record(ref)[:t.payload:t.payload]
+}
+
+// ---- SWAR group matching ----
+
+func (t *Table) group(g uint64) uint64 {
+	return binary.LittleEndian.Uint64(t.ctrl[g*groupSize:])
+}
+
+func matchTag(w uint64, tag uint8) uint64 {
+	x := w ^ (lsb * uint64(tag))
+	return (x - lsb) &^ x & msb
+}
+
+func matchEmpty(w uint64) uint64 { return (w &^ (w << 6)) & msb }
+
+func matchEmptyOrDead(w uint64) uint64 { return w & msb }
+
+func firstBit(m uint64) int { return bits.TrailingZeros64(m) >> 3 }
+
+func split(h uint64) (home uint64, tag uint8) { return h >> 7, uint8(h & 0x7F) }
+
+// ---- operations ----
+
+// Find returns the ref of key.
+func (t *Table) Find(key []byte) (uint32, bool) {
+	_, ref, ok := t.find(key, t.hash(key))
+	return ref, ok
+}
+
+// find returns the slot and ref of key.
+func (t *Table) find(key []byte, h uint64) (int, uint32, bool) {
+	home, tag := split(h)
+	g := home & t.mask
+	for i := uint64(1); ; i++ {
+		w := t.group(g)
+		for m := matchTag(w, tag); m != 0; m &= m - 1 {
+			s := int(g)*groupSize + firstBit(m)
+			if ref := t.refs[s]; string(t.Key(ref)) == string(key) {
+				return s, ref, true
+			}
+		}
+		if matchEmpty(w) != 0 {
+			return -1, 0, false
+		}
+		g = (g + i) & t.mask
+	}
+}
+
+// Insert adds key if absent. It returns the member's ref and whether it
+// was added; a new member's payload is zeroed.
+func (t *Table) Insert(key []byte) (uint32, bool) {
+	h := t.hash(key)
+	if _, ref, ok := t.find(key, h); ok {
+		return ref, false
+	}
+	if (t.count+t.dead+1)*8 > len(t.ctrl)*7 {
+		t.resize()
+	}
+	size := t.recordSize(key)
+	ref, rec := t.arena.alloc(size)
+	clear(rec[:t.payload])
+	k := binary.PutUvarint(rec[t.payload:], uint64(len(key)))
+	copy(rec[t.payload+k:], key)
+	t.place(h, ref)
+	t.count++
+	return ref, true
+}
+
+// place puts ref in the first free slot of h's probe sequence.
+func (t *Table) place(h uint64, ref uint32) {
+	home, tag := split(h)
+	g := home & t.mask
+	for i := uint64(1); ; i++ {
+		if m := matchEmptyOrDead(t.group(g)); m != 0 {
+			s := int(g)*groupSize + firstBit(m)
+			if t.ctrl[s] == ctrlDead {
+				t.dead--
+			}
+			t.ctrl[s] = tag
+			t.refs[s] = ref
+			return
+		}
+		g = (g + i) & t.mask
+	}
+}
+
+// Delete removes key and returns its former ref, whose record stays
+// readable until the next Insert or Compact.
+func (t *Table) Delete(key []byte) (uint32, bool) {
+	s, ref, ok := t.find(key, t.hash(key))
+	if !ok {
+		return 0, false
+	}
+	t.deleteSlot(s)
+	return ref, true
+}
+
+func (t *Table) deleteSlot(s int) {
+	ref := t.refs[s]
+	g := uint64(s / groupSize)
+	if matchEmpty(t.group(g)) != 0 {
+		t.ctrl[s] = ctrlEmpty
+	} else {
+		t.ctrl[s] = ctrlDead
+		t.dead++
+	}
+	t.count--
+	t.arena.garbage += t.recordSize(t.Key(ref))
+}
+
+// resize rehashes into a table sized for the live members (growing when
+// it is full of them, staying when deleted slots take the room).
+func (t *Table) resize() {
+	t.rehash(groupsFor(max(t.count+1, t.count*2)))
+}
+
+func (t *Table) rehash(groups int) {
+	oldCtrl, oldRefs := t.ctrl, t.refs
+	t.init(groups)
+	for s, c := range oldCtrl {
+		if c < ctrlEmpty {
+			t.place(t.hash(t.Key(oldRefs[s])), oldRefs[s])
+		}
+	}
+}
+
+// MaybeShrink shrinks the slots when under 1/8 of them are in use, and
+// reports whether the records should be compacted (Compact): over half of
+// the arena is garbage.
+func (t *Table) MaybeShrink() (compact bool) {
+	if len(t.ctrl) > groupSize && t.count*8 < len(t.ctrl) {
+		t.rehash(groupsFor(t.count))
+	}
+	live := t.arena.used() - t.arena.garbage
+	return t.arena.garbage > 4096 && t.arena.garbage > live
+}
+
+func (a *Arena) used() int {
+	n := 0
+	for _, c := range a.chunks {
+		n += len(c)
+	}
+	return n
+}
+
+// Compact rewrites the arena with only live records. When the payload is
+// at least 4 bytes, each old record's first 4 payload bytes are overwritten
+// with the record's new ref, and the old arena is returned so that the
+// caller can translate refs it keeps elsewhere with Forward.
+func (t *Table) Compact() Arena {
+	old := t.arena
+	t.arena = Arena{}
+	for s, c := range t.ctrl {
+		if c >= ctrlEmpty {
+			continue
+		}
+		oldRef := t.refs[s]
+		rec := old.record(oldRef)
+		n, k := binary.Uvarint(rec[t.payload:])
+		size := t.payload + k + int(n)
+		ref, dst := t.arena.alloc(size)
+		copy(dst, rec[:size])
+		t.refs[s] = ref
+		if t.payload >= 4 {
+			binary.LittleEndian.PutUint32(rec, ref)
+		}
+	}
+	return old
+}
+
+// Forward reads the new ref Compact left in an old record.
+func (a *Arena) Forward(ref uint32) uint32 {
+	return binary.LittleEndian.Uint32(a.record(ref))
+}
+
+// Each calls fn with every member's ref until fn returns false.
+func (t *Table) Each(fn func(ref uint32) bool) {
+	for s, c := range t.ctrl {
+		if c < ctrlEmpty && !fn(t.refs[s]) {
+			return
+		}
+	}
+}
+
+// Random returns a random member's ref; the table must not be empty.
+func (t *Table) Random(r *rand.Rand) uint32 {
+	n := uint64(len(t.ctrl))
+	for {
+		s := r.Uint64N(n)
+		if t.ctrl[s] < ctrlEmpty {
+			return t.refs[s]
+		}
+	}
+}
+
+// DeleteRef removes the member at ref (found by Random or Each).
+func (t *Table) DeleteRef(ref uint32) {
+	s, _, ok := t.find(t.Key(ref), t.hash(t.Key(ref)))
+	if ok {
+		t.deleteSlot(s)
+	}
+}
+
+// Scan visits the members whose home group is the cursor's, and the
+// following home groups in reverse-binary order (as Valkey's hashtable
+// scan), until it has emitted at least count members or visited count*10
+// groups. It returns the next cursor, 0 when the scan is complete. A member
+// present for the whole scan is emitted at least once, even if the table
+// is resized between calls.
+func (t *Table) Scan(cursor uint64, count int, fn func(ref uint32)) uint64 {
+	emitted := 0
+	for iter := 0; ; iter++ {
+		home := cursor & t.mask
+		g := home
+		for i := uint64(1); ; i++ {
+			w := t.group(g)
+			for m := ^w & msb; m != 0; m &= m - 1 { // full slots
+				s := int(g)*groupSize + firstBit(m)
+				ref := t.refs[s]
+				if h, _ := split(t.hash(t.Key(ref))); h&t.mask == home {
+					fn(ref)
+					emitted++
+				}
+			}
+			if matchEmpty(w) != 0 || i > t.mask {
+				break
+			}
+			g = (g + i) & t.mask
+		}
+		cursor |= ^t.mask
+		cursor = bits.Reverse64(cursor)
+		cursor++
+		cursor = bits.Reverse64(cursor)
+		if cursor == 0 || emitted >= count || iter >= count*10 {
+			return cursor
+		}
+	}
+}
+
+// Clone returns an independent copy (same seed, compacted records).
+func (t *Table) Clone() *Table {
+	c := &Table{seed: t.seed, payload: t.payload, mask: t.mask, count: t.count, dead: t.dead}
+	c.ctrl = append([]uint8(nil), t.ctrl...)
+	c.refs = append([]uint32(nil), t.refs...)
+	c.arena.chunks = make([][]byte, len(t.arena.chunks))
+	for i, ch := range t.arena.chunks {
+		c.arena.chunks[i] = append(make([]byte, 0, cap(ch)), ch...)
+	}
+	c.arena.garbage = t.arena.garbage
+	return c
+}
+
+// MemoryUsage is the bytes the table holds: slots and arena.
+func (t *Table) MemoryUsage() int {
+	return 64 + len(t.ctrl) + 4*len(t.refs) + t.arena.Bytes()
+}
