@@ -18,6 +18,12 @@ const rerecord = "make golden VALKEY_SERVER=/path/to/valkey-server"
 // when built with -tags diffrecord; see petrel_test.go).
 var startPetrel func(t *testing.T) string
 
+// petrelLacks names the first command of a case that Petrel does not
+// implement yet (a Valkey command listed as "not yet" in
+// docs/compatibility.md), or "". Such a case is reported as pending and
+// skipped: it compares again, unchanged, once the command exists.
+var petrelLacks func(c *Case) string
+
 // TestDiff runs every case of cases/*.txt (one subtest per family and
 // case: TestDiff/strings/set_nx). By default it compares Petrel with the
 // goldens. With $VALKEY_SERVER it also runs each case on that Valkey and
@@ -114,6 +120,9 @@ func TestDiff(t *testing.T) {
 					}
 					if petrel == nil {
 						return
+					}
+					if missing := petrelLacks(c); missing != "" {
+						t.Skipf("pending: needs %s, which Petrel does not implement yet", strings.ToUpper(missing))
 					}
 					got, err := petrel.RunCase(c, want)
 					if err != nil {
