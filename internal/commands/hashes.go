@@ -172,33 +172,25 @@ func hashWriterOf(c *server.Ctx, key []byte, e keyspace.Entry, found, create boo
 
 // done records the change: a new hash is stored, an existing one gets its
 // encoding and field-expiry tracking updated; a hash left empty is
-// deleted, reporting "del" (deleted is true then).
-func (w *hashWriter) done() (deleted bool) {
-	if w.h == nil {
-		return false
-	}
-	if w.h.Len() == 0 {
+// deleted, reporting "del". Call it once, after the change.
+func (w *hashWriter) done() {
+	switch {
+	case w.h == nil:
+	case w.h.Len() == 0:
 		if w.found {
 			w.e.Delete()
 		}
 		w.c.Modified(w.key, "del")
-		return true
+	case !w.found:
+		w.c.DB.SetObject(w.key, keyspace.TypeHash, hashEncoding(w.h), hashObject{w.h}, 0)
+	default:
+		if enc := hashEncoding(w.h); w.e.Encoding() != enc {
+			w.e.SetEncoding(enc)
+		}
+		if w.h.HasFieldExpiry() != w.hadVol {
+			w.e.SyncFieldExpiry()
+		}
 	}
-	enc := hashEncoding(w.h)
-	if !w.found {
-		w.c.DB.SetObject(w.key, keyspace.TypeHash, enc, hashObject{w.h}, 0)
-		w.e, w.found = w.c.DB.Peek(w.key)
-		w.hadVol = w.h.HasFieldExpiry()
-		return false
-	}
-	if w.e.Encoding() != enc {
-		w.e.SetEncoding(enc)
-	}
-	if vol := w.h.HasFieldExpiry(); vol != w.hadVol {
-		w.e.SyncFieldExpiry()
-		w.hadVol = vol
-	}
-	return false
 }
 
 // fieldsExpired counts fields reclaimed by a command (INFO expired_fields).

@@ -772,7 +772,7 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.int("sync_partial_ok", 0)
 	w.int("sync_partial_err", 0)
 	w.int("expired_keys", ks.ExpiredKeys.Load())
-	w.int("expired_fields", 0)
+	w.int("expired_fields", s.ks.Stats.ExpiredFields.Load())
 	// ExpiredStalePerc holds hundredths of a percent.
 	w.float("expired_stale_perc", float64(ks.ExpiredStalePerc.Load())/100)
 	w.str("expired_keys_with_volatile_items_stale_perc", "0.00")
@@ -1058,7 +1058,9 @@ func (s *Server) infoKeyspace(w *infoWriter) {
 		b = append(b, ",expires="...)
 		b = strconv.AppendInt(b, int64(expires), 10)
 		// The keyspace keeps no running estimate of the TTLs yet.
-		b = append(b, ",avg_ttl=0,keys_with_volatile_items=0\r\n"...)
+		b = append(b, ",avg_ttl=0,keys_with_volatile_items="...)
+		b = strconv.AppendInt(b, int64(s.ks.KeysWithVolatileItems(db)), 10)
+		b = append(b, "\r\n"...)
 		w.b = b
 	}
 }

@@ -154,6 +154,7 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv.clients.init()
 	srv.pause.init()
 	srv.ks.OnExpire = srv.onExpire
+	srv.ks.OnFieldsExpired = srv.onFieldsExpired
 	registerCore(srv.reg)
 	for _, r := range register {
 		r(srv.reg)
@@ -419,6 +420,16 @@ func (s *Server) SetActiveExpire(on bool) { s.Ext.Store(extActiveExpireOff, !on)
 // onExpire runs with the key's shard locked when a key's TTL ends.
 func (s *Server) onExpire(db int, key []byte) {
 	s.notifyKeyspace(db, key, "expired")
+}
+
+// onFieldsExpired runs with the key's shard locked when the active cycle
+// reclaims n expired fields of a collection (hash field expiration), and
+// whether that emptied and deleted the key.
+func (s *Server) onFieldsExpired(db int, key []byte, n int, keyDeleted bool) {
+	s.notifyKeyspace(db, key, "hexpired")
+	if keyDeleted {
+		s.notifyKeyspace(db, key, "del")
+	}
 }
 
 // notifyKeyspace is where keyspace events will be published.

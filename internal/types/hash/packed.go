@@ -105,16 +105,22 @@ func pkFind(lp, field []byte) (pair, val, end int, ok bool) {
 	return 0, 0, 0, false
 }
 
-// growTo returns b with room for n more bytes. Capacity grows by an eighth
-// beyond need, rounded up to the allocator's size class (growth.go), so
-// that building a hash field by field does not copy quadratically, yet the
-// slack stays small (Valkey's listpack reallocates exactly).
+// growTo returns b with room for n more bytes. Below 1 KiB the new
+// capacity is need rounded up to the allocator's size class (growth.go):
+// the classes there are 16 to 128 bytes apart, about one field, so slack
+// would cost memory without saving reallocations. Above, capacity grows by
+// an eighth beyond need, so that a big packed hash (high
+// hash-max-listpack-entries) does not copy quadratically. Valkey's
+// listpack reallocates exactly.
 func growTo(b []byte, n int) []byte {
 	need := len(b) + n
 	if need <= cap(b) {
 		return b
 	}
-	nb := make([]byte, len(b), allocSize(need+need/8))
+	if need >= 1024 {
+		need += need / 8
+	}
+	nb := make([]byte, len(b), allocSize(need))
 	copy(nb, b)
 	return nb
 }

@@ -187,7 +187,7 @@ func (t *table) appendRecord(next int, field, value []byte, exp int64, heapPos i
 	size := recordSize(len(field), len(value), exp != 0)
 	off := len(t.data)
 	if need := off + size; need > cap(t.data) {
-		nd := make([]byte, off, need+need/4)
+		nd := make([]byte, off, need+need/8)
 		copy(nd, t.data)
 		// field and value may point into the old array: it stays valid.
 		t.data = nd
