@@ -122,25 +122,26 @@ func hllSparseMax(c *server.Ctx) int {
 func cmdPFAdd(c *server.Ctx) {
 	key := c.Args[1]
 	e, found := c.DB.LookupWrite(key)
-	var v []byte // the value being updated: in the store (dense) or a working copy
-	updated, inPlace := 0, false
-	buf := getHLLBuf()
+	var v []byte    // the value being updated: in the store (dense) or a working copy
+	var buf *[]byte // the working copy's pooled buffer
+	updated := 0
 	if !found {
+		buf = getHLLBuf()
 		v = hll.Clone(*buf, emptyHLL)
 		updated++
 	} else {
 		var err error
 		if e, v, err = hllWritable(e); err != nil {
-			putHLLBuf(buf, *buf)
 			c.Error(err)
 			return
 		}
-		if inPlace = !hll.IsSparse(v); !inPlace {
+		if hll.IsSparse(v) {
+			buf = getHLLBuf()
 			v = hll.Clone(*buf, v)
 		}
 	}
 	maxSparse := 0
-	if !inPlace && len(c.Args) > 2 {
+	if buf != nil && len(c.Args) > 2 {
 		maxSparse = hllSparseMax(c)
 	}
 	var err error
@@ -158,9 +159,7 @@ func cmdPFAdd(c *server.Ctx) {
 	if err == nil && updated > 0 {
 		hll.Invalidate(v)
 	}
-	if inPlace {
-		putHLLBuf(buf, *buf) // v is the stored value itself
-	} else {
+	if buf != nil {
 		if changed || !found {
 			storeHLL(c.DB, key, e, found, v)
 		}

@@ -17,6 +17,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"petrel/internal/errs"
+	"petrel/internal/keyspace"
+	"petrel/internal/resp"
 	"petrel/internal/server"
 	"petrel/internal/servertest"
 )
@@ -819,5 +821,89 @@ func TestBlockingShutdownWakes(t *testing.T) {
 		t.Fatal("blocked client got a reply at shutdown")
 	} else if errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatal("blocked client's connection still open after shutdown")
+	}
+}
+
+// listBench runs list handlers in-process, without a socket.
+type listBench struct {
+	srv *server.Server
+	w   resp.Writer
+	c   server.Ctx
+}
+
+func newListBench() *listBench {
+	lb := &listBench{srv: server.New(server.DefaultSettings(), Register)}
+	lb.c = server.Ctx{Srv: lb.srv, W: &lb.w}
+	return lb
+}
+
+func (lb *listBench) run(h server.Handler, args ...[]byte) {
+	ks := lb.srv.Keyspace()
+	var mask keyspace.Mask
+	if len(args) > 1 {
+		mask = keyspace.MaskOf(args[1])
+	}
+	lb.c.Args = args
+	lb.c.DB = ks.View(0, time.Now().UnixMilli())
+	lb.w.Reset()
+	ks.Lock(mask)
+	h(&lb.c)
+	ks.Unlock(mask)
+}
+
+func BenchmarkListHandlers(b *testing.B) {
+	lb := newListBench()
+	key, val := []byte("mylist"), []byte("xxx")
+	refill := [][]byte{[]byte("RPUSH"), key, val}
+	for i := 0; i < 600; i++ {
+		lb.run(cmdRPush, []byte("RPUSH"), []byte("r"), []byte("value:"+strconv.Itoa(i)))
+	}
+	for _, bc := range []struct {
+		name string
+		h    server.Handler
+		args [][]byte
+	}{
+		{"LPUSH", cmdLPush, [][]byte{[]byte("LPUSH"), key, val}},
+		{"RPUSH", cmdRPush, [][]byte{[]byte("RPUSH"), key, val}},
+		{"LPOP", cmdLPop, [][]byte{[]byte("LPOP"), key}},
+		{"RPOP", cmdRPop, [][]byte{[]byte("RPOP"), key}},
+		{"LRANGE_100", cmdLRange, [][]byte{[]byte("LRANGE"), []byte("r"), []byte("0"), []byte("99")}},
+		{"LRANGE_600", cmdLRange, [][]byte{[]byte("LRANGE"), []byte("r"), []byte("0"), []byte("599")}},
+		{"LINDEX_mid", cmdLIndex, [][]byte{[]byte("LINDEX"), []byte("r"), []byte("300")}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				lb.run(bc.h, bc.args...)
+				if bc.name == "LPOP" || bc.name == "RPOP" { // keep the list from emptying
+					lb.run(cmdRPush, refill...)
+				}
+			}
+		})
+	}
+}
+
+// TestListHotPathAllocs checks that the benchmark's hot paths allocate
+// nothing in steady state.
+func TestListHotPathAllocs(t *testing.T) {
+	lb := newListBench()
+	key, val := []byte("k"), []byte("small-value")
+	for i := 0; i < 200; i++ {
+		lb.run(cmdRPush, []byte("RPUSH"), key, val)
+	}
+	push := [][]byte{[]byte("LPUSH"), key, val}
+	rpush := [][]byte{[]byte("RPUSH"), key, val}
+	lpop := [][]byte{[]byte("LPOP"), key}
+	rpop := [][]byte{[]byte("RPOP"), key}
+	lrange := [][]byte{[]byte("LRANGE"), key, []byte("0"), []byte("99")}
+	lb.run(cmdLRange, lrange...) // grow the writer's buffer once
+	for name, f := range map[string]func(){
+		"LPUSH+RPOP": func() { lb.run(cmdLPush, push...); lb.run(cmdRPop, rpop...) },
+		"RPUSH+LPOP": func() { lb.run(cmdRPush, rpush...); lb.run(cmdLPop, lpop...) },
+		"LRANGE":     func() { lb.run(cmdLRange, lrange...) },
+	} {
+		if n := testing.AllocsPerRun(500, f); n != 0 {
+			t.Errorf("%s: %v allocs/op", name, n)
+		}
 	}
 }

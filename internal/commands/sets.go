@@ -444,7 +444,7 @@ func cmdSRandMember(c *server.Ctx) {
 			n = -n
 		}
 		c.W.Array(int(n))
-		for ; n > 0; n-- {
+		for ; n > 0 && !replyOverflow(c); n-- {
 			c.W.Bulk(s.Random(r, buf[:0]))
 		}
 	case l >= int64(size):
@@ -811,4 +811,21 @@ func replyScan(c *server.Ctx, next uint64, items [][]byte) {
 	for _, it := range items {
 		c.W.Bulk(it)
 	}
+}
+
+// maxReplyBytes bounds a reply that a small request can make arbitrarily
+// large (SRANDMEMBER/ZRANDMEMBER with a huge negative count).
+const maxReplyBytes = 1 << 30
+
+// replyOverflow reports whether the reply has grown past maxReplyBytes; it
+// then closes the client, as Valkey does once a client passes its output
+// buffer limit (the truncated reply is never sent whole).
+func replyOverflow(c *server.Ctx) bool {
+	if c.W.Len() <= maxReplyBytes {
+		return false
+	}
+	if c.Client != nil {
+		c.Client.Kill()
+	}
+	return true
 }

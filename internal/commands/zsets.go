@@ -40,6 +40,9 @@ import (
 )
 
 func registerZSets(r *server.Registry) {
+	r.Handle("bzmpop", cmdBZMPop)
+	r.Handle("bzpopmax", cmdBZPopMax)
+	r.Handle("bzpopmin", cmdBZPopMin)
 	r.Handle("zadd", cmdZAdd)
 	r.Handle("zcard", cmdZCard)
 	r.Handle("zcount", cmdZCount)
@@ -162,6 +165,7 @@ func afterZSetRemoval(c *server.Ctx, e keyspace.Entry, key []byte, z *zsetValue)
 func storeZSet(c *server.Ctx, dst []byte, z *zsetValue, event string) {
 	if z.Len() > 0 {
 		c.DB.SetObject(dst, keyspace.TypeZSet, zsetEncoding(z), z, 0)
+		c.DB.SignalReady(dst)
 		c.Modified(dst, event)
 		c.W.Int(int64(z.Len()))
 		return
@@ -309,6 +313,7 @@ options:
 	if created {
 		if z.Len() > 0 {
 			c.DB.SetObject(key, keyspace.TypeZSet, zsetEncoding(z), z, 0)
+			c.DB.SignalReady(key)
 		}
 	} else {
 		syncZSetEncoding(e, z)
@@ -929,6 +934,60 @@ func parseZMPop(c *server.Ctx, at int) (keys [][]byte, max bool, count int64, er
 	return c.Args[at+1 : whereIdx], max, count, nil
 }
 
+// BZPOPMIN key [key ...] timeout
+func cmdBZPopMin(c *server.Ctx) { bzpop(c, false) }
+
+// BZPOPMAX key [key ...] timeout
+func cmdBZPopMax(c *server.Ctx) { bzpop(c, true) }
+
+// bzpop is BZPOPMIN/BZPOPMAX: [key, member, score] from the first
+// non-empty sorted set, or wait for one.
+func bzpop(c *server.Ctx, max bool) {
+	keys := c.Args[1 : len(c.Args)-1]
+	deadline, err := c.BlockTimeout(c.Args[len(c.Args)-1], false)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	bzpopGeneric(c, keys, max, -1, false, deadline)
+}
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
+func cmdBZMPop(c *server.Ctx) {
+	keys, max, count, err := parseZMPop(c, 2)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	deadline, err := c.BlockTimeout(c.Args[1], false)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	bzpopGeneric(c, keys, max, count, true, deadline)
+}
+
+// bzpopGeneric is blockingGenericZpopCommand: pop from the first key
+// holding a sorted set (a key of another type is an error), or block on
+// all of them. A client that may not block replies a null array.
+func bzpopGeneric(c *server.Ctx, keys [][]byte, max bool, count int64, nested bool, deadline int64) {
+	for i, k := range keys {
+		z, _, err := zsetWrite(c.DB, k)
+		if err != nil {
+			c.Error(err)
+			return
+		}
+		if z == nil || z.Len() == 0 {
+			continue
+		}
+		zpopGeneric(c, keys[i:i+1], max, true, count, nested, nested)
+		return
+	}
+	if !c.Block(keys, keyspace.TypeZSet, deadline) {
+		c.W.NullArray()
+	}
+}
+
 // --- ZRANDMEMBER --------------------------------------------------------------
 
 // ZRANDMEMBER key [count [WITHSCORES]]
@@ -988,13 +1047,13 @@ func cmdZRandMember(c *server.Ctx) {
 			n = -n
 		}
 		c.W.Array(scoredLen(c.W, int(n), withScores))
-		for ; n > 0; n-- {
+		for ; n > 0 && !replyOverflow(c); n-- {
 			m, s := z.Random(r, buf[:0])
 			writeScored(c.W, m, s, withScores)
 		}
 	case l >= int64(size):
 		c.W.Array(scoredLen(c.W, size, withScores))
-		z.Each(func(m []byte, s float64) bool {
+		z.EachReverse(func(m []byte, s float64) bool {
 			writeScored(c.W, m, s, withScores)
 			return true
 		})

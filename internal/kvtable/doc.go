@@ -102,7 +102,9 @@
 //     lookups read one chain even while resizing, and inserts during a
 //     resize go where the key belongs.
 //   - Len and ExpiresLen count the records and those with an expire field.
-//   - Bucket array sizes are powers of two, at least 4.
+//   - Bucket array sizes are powers of two, at least 4; a table with no
+//     records has no bucket array (a new one, or one emptied when no
+//     resize is in progress, which frees its array at once).
 //
 // Resizing is Valkey's classic incremental rehash (dict.c): an insert into a
 // table holding as many records as buckets starts growing to twice the

@@ -71,6 +71,11 @@ import (
 // sees a served command's effects through Ctx.Modified in the serving
 // goroutine; it must record the command as its non-blocking form (BLPOP
 // as LPOP, BLMOVE as LMOVE, BLMPOP as LPOP/RPOP with COUNT).
+//
+// Locks: serveReadyKeys must run with no shard locked (it takes the
+// waiters' locks); cancelBlocked may wait for a serve in progress only
+// when its caller holds no shard lock (CLIENT UNBLOCK does not wait, so it
+// is safe inside an EXEC that holds locks).
 
 // Blocked-client states (blockedClient.state).
 const (
@@ -288,8 +293,11 @@ func (s *Server) finishBlocked(bc *blockedClient, outcome int) {
 
 // cancelBlocked ends a wait with outcome (timeout, unblock, gone) unless
 // it is already over; it returns false if something else ended it first.
-// A waiter being served is waited for: serving takes microseconds.
-func (s *Server) cancelBlocked(bc *blockedClient, outcome int) bool {
+// With wait, a waiter being served is waited for (serving takes
+// microseconds, and the server may give the claim back if the key turned
+// out empty); without, it counts as no longer blocked. Only a caller
+// holding no shard lock may wait: the server serving it needs them.
+func (s *Server) cancelBlocked(bc *blockedClient, outcome int, wait bool) bool {
 	for {
 		if bc.state.CompareAndSwap(bWaiting, bServing) {
 			m := bc.w.Mask()
@@ -299,7 +307,7 @@ func (s *Server) cancelBlocked(bc *blockedClient, outcome int) bool {
 			s.finishBlocked(bc, outcome)
 			return true
 		}
-		if bc.state.Load() == bDone {
+		if !wait || bc.state.Load() == bDone {
 			return false
 		}
 		time.Sleep(20 * time.Microsecond)
@@ -348,7 +356,7 @@ func (s *Server) awaitBlocked(c *Client) {
 	_ = conn.SetReadDeadline(deadline)
 	for !closed(bc.done) {
 		if gone || c.killed.Load() {
-			s.cancelBlocked(bc, outGone)
+			s.cancelBlocked(bc, outGone, true)
 			continue
 		}
 		n, err := conn.Read(c.rd.Space(readChunk))
@@ -366,7 +374,7 @@ func (s *Server) awaitBlocked(c *Client) {
 		switch ne, ok := err.(net.Error); {
 		case err == nil:
 		case ok && ne.Timeout() && !deadline.IsZero() && !time.Now().Before(deadline):
-			s.cancelBlocked(bc, outTimeout)
+			s.cancelBlocked(bc, outTimeout, true)
 		case ok && ne.Timeout():
 			_ = conn.SetReadDeadline(deadline) // poked: look at done again
 		default:
@@ -446,7 +454,7 @@ func ClientUnblock(c *Ctx) {
 		return
 	}
 	bc := target.bstate.Load()
-	if bc == nil || !c.Srv.cancelBlocked(bc, outcome) {
+	if bc == nil || !c.Srv.cancelBlocked(bc, outcome, false) {
 		c.W.Int(0)
 		return
 	}

@@ -60,7 +60,10 @@ type Client struct {
 	inCommand  atomic.Bool
 	killed     atomic.Bool
 	inLoop     atomic.Bool // served by an event loop rather than a goroutine
-	bstate     atomic.Pointer[blockedClient] // the command it is blocked in (blocking.go)
+
+	// bstate is the command the client is blocked in (BLPOP ...), nil
+	// when it is not blocked (blocking.go).
+	bstate atomic.Pointer[blockedClient]
 
 	// fdMu orders closing the socket against Kill from other goroutines.
 	fdMu        sync.Mutex

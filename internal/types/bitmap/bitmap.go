@@ -193,21 +193,30 @@ func Apply(op Op, dst []byte, srcs [][]byte) {
 		n := copy(d, first)
 		clear(d[n:])
 		if op == Not {
-			notWords(d)
+			combine(Not, d, nil)
 			continue
 		}
 		for _, s := range srcs[1:] {
 			s = segment(s, off, len(d))
-			switch op {
-			case And:
-				andWords(d[:len(s)], s)
+			combine(op, d[:len(s)], s)
+			if op == And {
 				clear(d[len(s):])
-			case Or:
-				orWords(d[:len(s)], s)
-			case Xor:
-				xorWords(d[:len(s)], s)
 			}
 		}
+	}
+}
+
+// combineWords is combine in portable Go, 64-bit words at a time.
+func combineWords(op Op, d, s []byte) {
+	switch op {
+	case And:
+		andWords(d, s)
+	case Or:
+		orWords(d, s)
+	case Xor:
+		xorWords(d, s)
+	case Not:
+		notWords(d)
 	}
 }
 

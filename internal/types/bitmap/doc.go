@@ -21,6 +21,6 @@
 // Caller's duties:
 //  1. Range-check offsets against the string limit (ParseOffset) and grow
 //     the string to cover every bit a write touches before calling SetBits
-//     or Field.Exec; reads (GetUnsigned, GetSigned) zero-pad by themselves.
+//     or Write.Exec; reads (GetUnsigned, GetSigned) zero-pad by themselves.
 //  2. Give Apply a destination exactly as long as the longest source.
 package bitmap

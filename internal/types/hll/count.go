@@ -25,17 +25,29 @@ func Count(v []byte) (uint64, error) {
 	return estimate(&hist), nil
 }
 
-// Count estimates the cardinality of the raw registers.
+// Count estimates the cardinality of the raw registers. The histogram is
+// kept in four tables so consecutive registers of equal value do not wait
+// on each other's increments.
 func (r *Raw) Count() uint64 {
-	var hist [64]int
+	var h [4][64]int32
 	for i := 0; i < Registers; i += 8 {
-		if binary.LittleEndian.Uint64(r[i:]) == 0 {
-			hist[0] += 8
+		w := binary.LittleEndian.Uint64(r[i:])
+		if w == 0 {
+			h[0][0] += 8
 			continue
 		}
-		for _, b := range r[i : i+8] {
-			hist[b&63]++
-		}
+		h[0][w&63]++
+		h[1][w>>8&63]++
+		h[2][w>>16&63]++
+		h[3][w>>24&63]++
+		h[0][w>>32&63]++
+		h[1][w>>40&63]++
+		h[2][w>>48&63]++
+		h[3][w>>56&63]++
+	}
+	var hist [64]int
+	for j := range hist {
+		hist[j] = int(h[0][j] + h[1][j] + h[2][j] + h[3][j])
 	}
 	return estimate(&hist)
 }
@@ -46,7 +58,7 @@ func (r *Raw) Count() uint64 {
 func (r *Raw) Merge(v []byte) error {
 	if v[4] == Dense {
 		if fast.Load() {
-			mergeDenseWords(r, v[HeaderSize:])
+			mergeDense(r, v[HeaderSize:])
 		} else {
 			for i := range r {
 				r[i] = max(r[i], denseGet(v[HeaderSize:], i))
@@ -89,15 +101,31 @@ func (r *Raw) WriteDense(v []byte) {
 	}
 }
 
-// denseHisto counts the dense registers by value, four registers (three
-// bytes) at a time.
+// denseHisto counts the dense registers by value, eight registers (six
+// bytes) at a time into four tables.
 func denseHisto(regs []byte, hist *[64]int) {
-	for b := 0; b+3 <= len(regs); b += 3 {
+	var h [4][64]int32
+	b := 0
+	for ; b+8 <= len(regs); b += 6 {
+		x := binary.LittleEndian.Uint64(regs[b:])
+		h[0][x&63]++
+		h[1][x>>6&63]++
+		h[2][x>>12&63]++
+		h[3][x>>18&63]++
+		h[0][x>>24&63]++
+		h[1][x>>30&63]++
+		h[2][x>>36&63]++
+		h[3][x>>42&63]++
+	}
+	for ; b+3 <= len(regs); b += 3 {
 		x := uint32(regs[b]) | uint32(regs[b+1])<<8 | uint32(regs[b+2])<<16
-		hist[x&63]++
-		hist[x>>6&63]++
-		hist[x>>12&63]++
-		hist[x>>18&63]++
+		h[0][x&63]++
+		h[1][x>>6&63]++
+		h[2][x>>12&63]++
+		h[3][x>>18&63]++
+	}
+	for j := range hist {
+		hist[j] += int(h[0][j] + h[1][j] + h[2][j] + h[3][j])
 	}
 }
 

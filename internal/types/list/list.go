@@ -502,11 +502,13 @@ func (it *Iter) Next() (Value, bool) {
 		it.p = -1
 		return Value{B: it.b}, true
 	}
-	v := entryValue(it.b, it.p)
+	s, n, isInt, size := lpDecode(it.b, it.p)
 	if it.rev {
 		it.p = lpPrev(it.b, it.p)
+	} else if next := it.p + size + backlenSize(size); it.b[next] != lpEOF {
+		it.p = next
 	} else {
-		it.p = lpNext(it.b, it.p)
+		it.p = -1
 	}
-	return v, true
+	return Value{B: s, N: n, Int: isInt}, true
 }

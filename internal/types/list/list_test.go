@@ -380,7 +380,7 @@ func runModel(t *testing.T, fill int, seed uint64, steps int) {
 			if s > e || s >= n {
 				model = nil
 			} else {
-				model = model[s:min(e, n-1)+1]
+				model = model[s : min(e, n-1)+1]
 			}
 			desc = fmt.Sprintf("trim %d %d", start, stop)
 		case 10: // delete range (pop with count)

@@ -309,39 +309,46 @@ func lpSeek(lp []byte, index int) int {
 
 // lpGet decodes the entry at p: a string (aliasing lp) or an integer.
 func lpGet(lp []byte, p int) (s []byte, n int64, isInt bool) {
+	s, n, isInt, _ = lpDecode(lp, p)
+	return s, n, isInt
+}
+
+// lpDecode decodes the entry at p and also returns the size of its
+// encoding+data, so a forward walk reads the encoding byte once.
+func lpDecode(lp []byte, p int) (s []byte, n int64, isInt bool, size int) {
 	c := lp[p]
 	switch {
 	case c&0x80 == 0:
-		return nil, int64(c), true
+		return nil, int64(c), true, 1
 	case c&0xC0 == 0x80:
 		l := int(c & 0x3F)
-		return lp[p+1 : p+1+l], 0, false
+		return lp[p+1 : p+1+l], 0, false, 1 + l
 	case c&0xE0 == 0xC0:
 		u := int64(c&0x1F)<<8 | int64(lp[p+1])
 		if u >= 1<<12 {
 			u -= 1 << 13
 		}
-		return nil, u, true
+		return nil, u, true, 2
 	case c&0xF0 == 0xE0:
 		l := int(c&0x0F)<<8 | int(lp[p+1])
-		return lp[p+2 : p+2+l], 0, false
+		return lp[p+2 : p+2+l], 0, false, 2 + l
 	}
 	switch c {
 	case 0xF0:
 		l := int(binary.LittleEndian.Uint32(lp[p+1:]))
-		return lp[p+5 : p+5+l], 0, false
+		return lp[p+5 : p+5+l], 0, false, 5 + l
 	case 0xF1:
-		return nil, int64(int16(binary.LittleEndian.Uint16(lp[p+1:]))), true
+		return nil, int64(int16(binary.LittleEndian.Uint16(lp[p+1:]))), true, 3
 	case 0xF2:
 		u := int32(uint32(lp[p+1]) | uint32(lp[p+2])<<8 | uint32(lp[p+3])<<16)
 		if u >= 1<<23 {
 			u -= 1 << 24
 		}
-		return nil, int64(u), true
+		return nil, int64(u), true, 4
 	case 0xF3:
-		return nil, int64(int32(binary.LittleEndian.Uint32(lp[p+1:]))), true
+		return nil, int64(int32(binary.LittleEndian.Uint32(lp[p+1:]))), true, 5
 	default: // 0xF4
-		return nil, int64(binary.LittleEndian.Uint64(lp[p+1:])), true
+		return nil, int64(binary.LittleEndian.Uint64(lp[p+1:])), true, 9
 	}
 }
 
@@ -371,15 +378,33 @@ func lpResize(lp []byte, p, delta int) []byte {
 	return shrinkBytes(lp)
 }
 
-// growBytes extends b by n bytes, growing its capacity in steps that keep
-// the waste of a listpack bounded (Go's append: doubling while small,
-// about 1.25x past 256 bytes, rounded to a size class).
+// growBytes extends b by n bytes. Capacity grows by doubling while small
+// and by a quarter past 256 bytes, as Go's append, except that it never
+// jumps past the next quicklist node limit (4, 8, 16, 32 or 64 KB) the
+// new length fits in: a node fills up to its limit and stops, so its
+// allocation ends exactly there (append would take a full 8 KB node to a
+// 9.5 KB allocation).
 func growBytes(b []byte, n int) []byte {
-	if len(b)+n <= cap(b) {
-		return b[:len(b)+n]
+	need := len(b) + n
+	if need <= cap(b) {
+		return b[:need]
 	}
-	nb := append(b[:cap(b)], make([]byte, len(b)+n-cap(b))...)
-	return nb[:len(b)+n]
+	newcap := 2 * cap(b)
+	if cap(b) >= 256 {
+		newcap = cap(b) + cap(b)/4
+	}
+	newcap = max(newcap, need)
+	for _, limit := range optimizationLevel {
+		if need <= limit {
+			newcap = min(newcap, limit)
+			break
+		}
+	}
+	// append on an empty slice allocates exactly newcap rounded up to the
+	// allocator's size class, and reports that capacity.
+	nb := append([]byte(nil), make([]byte, newcap)...)[:need]
+	copy(nb, b)
+	return nb
 }
 
 // shrinkBytes lets go of capacity a listpack no longer needs: when it

@@ -199,7 +199,7 @@ func (q *quicklist) pushHead(v []byte, pt int) {
 		h.count++
 		return
 	}
-	q.insertNode(0, packedNode(v))
+	q.insertNode(0, q.edgeNode(v, 0))
 }
 
 func (q *quicklist) pushTail(v []byte, pt int) {
@@ -214,7 +214,22 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 		t.count++
 		return
 	}
-	q.insertNode(q.n(), packedNode(v))
+	q.insertNode(q.n(), q.edgeNode(v, q.n()-1))
+}
+
+// edgeNode makes the node a push opens next to node i, the full end of
+// the list. In a long list (four nodes or more) the new node will most
+// likely fill up as its neighbour did, so it gets the neighbour's capacity
+// at once: growing it step by step would allocate (and leave to the
+// garbage collector) about as much again as the list holds.
+func (q *quicklist) edgeNode(v []byte, i int) node {
+	capacity := 0
+	if q.n() >= 4 {
+		if nb := q.at(i); !nb.plain {
+			capacity = cap(nb.b)
+		}
+	}
+	return node{b: lpAppend(lpNew(capacity), v), count: 1}
 }
 
 // deleteAt removes the element at byte offset p of node i. It returns

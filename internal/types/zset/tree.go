@@ -426,9 +426,9 @@ type pos struct {
 	i  int
 }
 
-func (p pos) valid() bool        { return p.lf != nil }
-func (p pos) score() float64     { return p.lf.score[p.i] }
-func (p pos) ref() uint32        { return p.lf.ref[p.i] }
+func (p pos) valid() bool           { return p.lf != nil }
+func (p pos) score() float64        { return p.lf.score[p.i] }
+func (p pos) ref() uint32           { return p.lf.ref[p.i] }
 func (t *tree) member(p pos) []byte { return t.tab.Key(p.lf.ref[p.i]) }
 
 func (p pos) next() pos {

@@ -440,6 +440,19 @@ func (z *ZSet) Each(fn func(m []byte, s float64) bool) {
 	}
 }
 
+// EachReverse is Each from the highest score down (the order Valkey's
+// zuiNext walks a sorted set).
+func (z *ZSet) EachReverse(fn func(m []byte, s float64) bool) {
+	if n := z.Len(); n > 0 {
+		stop := false
+		z.RangeByRank(0, n-1, true, func(m []byte, s float64) {
+			if !stop && !fn(m, s) {
+				stop = true
+			}
+		})
+	}
+}
+
 // RangeByRank emits the members of ranks start..end (0 <= start <= end <
 // Len), from the highest score when reverse.
 func (z *ZSet) RangeByRank(start, end int, reverse bool, fn func(m []byte, s float64)) {

@@ -5,9 +5,10 @@
 // Layout:
 //
 //	Table
-//	 ├─ ctrl  []uint8   one control byte per slot, in groups of 8:
-//	 │                  0x80 empty, 0xFE deleted, 0..0x7F full (7 hash bits)
-//	 ├─ refs  []uint32  per slot: the member's record in the arena
+//	 ├─ groups []group  8 slots each: 8 control bytes (0x80 empty, 0xFE
+//	 │                  deleted, 0..0x7F full: 7 hash bits) then 8 uint32
+//	 │                  refs of the members' records, 40 bytes together so
+//	 │                  that a probe reads one cache line
 //	 └─ arena [][]byte  records [payload (fixed size)][uvarint len][bytes],
 //	                    in chunks of up to 64 KiB; ref = chunk<<16 | offset
 //
@@ -63,8 +64,7 @@ const (
 type Table struct {
 	seed    maphash.Seed
 	payload int
-	ctrl    []uint8
-	refs    []uint32
+	groups  []group
 	mask    uint64 // groups - 1
 	count   int
 	dead    int // deleted control bytes
@@ -74,6 +74,7 @@ type Table struct {
 // Arena holds the records of a table.
 type Arena struct {
 	chunks  [][]byte
+	used    int // bytes of records allocated (live and freed)
 	garbage int // bytes of freed records
 }
 
@@ -95,15 +96,28 @@ func groupsFor(n int) int {
 	return 1 << bits.Len(uint(g-1))
 }
 
+// group is 8 slots: control bytes, then refs.
+type group struct {
+	ctrl [groupSize]uint8
+	refs [groupSize]uint32
+}
+
 func (t *Table) init(groups int) {
-	t.ctrl = make([]uint8, groups*groupSize)
-	for i := range t.ctrl {
-		t.ctrl[i] = ctrlEmpty
+	t.groups = make([]group, groups)
+	for i := range t.groups {
+		for j := range t.groups[i].ctrl {
+			t.groups[i].ctrl[j] = ctrlEmpty
+		}
 	}
-	t.refs = make([]uint32, groups*groupSize)
 	t.mask = uint64(groups - 1)
 	t.dead = 0
 }
+
+func (t *Table) slots() int { return len(t.groups) * groupSize }
+
+// ctrlAt and refAt address slot s (group s/8, index s%8).
+func (t *Table) ctrlAt(s int) *uint8 { return &t.groups[s/groupSize].ctrl[s%groupSize] }
+func (t *Table) refAt(s int) *uint32 { return &t.groups[s/groupSize].refs[s%groupSize] }
 
 // Len is the number of members.
 func (t *Table) Len() int { return t.count }
@@ -116,20 +130,15 @@ func (t *Table) hash(key []byte) uint64 { return maphash.Bytes(t.seed, key) }
 // ---- arena ----
 
 func (a *Arena) alloc(n int) (uint32, []byte) {
+	a.used += n
 	if n > chunkSize/2 {
 		// Large records get a chunk of their own, sized to fit.
 		if len(a.chunks) >= maxChunks {
 			panic("strtab: collection exceeds 4 GiB of member data")
 		}
 		c := make([]byte, n)
-		// Keep the last chunk the one being filled: put the big one before it.
-		if k := len(a.chunks); k > 0 {
-			a.chunks = append(a.chunks, a.chunks[k-1])
-			a.chunks[k-1] = c
-			return uint32(k-1) << chunkBits, c
-		}
 		a.chunks = append(a.chunks, c)
-		return 0, c
+		return uint32(len(a.chunks)-1) << chunkBits, c
 	}
 	k := len(a.chunks) - 1
 	if k < 0 || len(a.chunks[k])+n > chunkSize {
@@ -186,6 +195,9 @@ func uvarintLen(n int) int {
 // Key returns the member stored at ref (aliasing the arena).
 func (t *Table) Key(ref uint32) []byte {
 	r := t.arena.record(ref)[t.payload:]
+	if n := int(r[0]); n < 0x80 {
+		return r[1 : 1+n : 1+n]
+	}
 	n, k := binary.Uvarint(r)
 	return r[k : k+int(n) : k+int(n)]
 }
@@ -198,7 +210,7 @@ func (t *Table) Payload(ref uint32) []byte {
 // ---- SWAR group matching ----
 
 func (t *Table) group(g uint64) uint64 {
-	return binary.LittleEndian.Uint64(t.ctrl[g*groupSize:])
+	return binary.LittleEndian.Uint64(t.groups[g].ctrl[:])
 }
 
 func matchTag(w uint64, tag uint8) uint64 {
@@ -229,9 +241,9 @@ func (t *Table) find(key []byte, h uint64) (int, uint32, bool) {
 	for i := uint64(1); ; i++ {
 		w := t.group(g)
 		for m := matchTag(w, tag); m != 0; m &= m - 1 {
-			s := int(g)*groupSize + firstBit(m)
-			if ref := t.refs[s]; string(t.Key(ref)) == string(key) {
-				return s, ref, true
+			i := firstBit(m)
+			if ref := t.groups[g].refs[i]; string(t.Key(ref)) == string(key) {
+				return int(g)*groupSize + i, ref, true
 			}
 		}
 		if matchEmpty(w) != 0 {
@@ -248,7 +260,7 @@ func (t *Table) Insert(key []byte) (uint32, bool) {
 	if _, ref, ok := t.find(key, h); ok {
 		return ref, false
 	}
-	if (t.count+t.dead+1)*8 > len(t.ctrl)*7 {
+	if (t.count+t.dead+1)*8 > t.slots()*7 {
 		t.resize()
 	}
 	size := t.recordSize(key)
@@ -267,12 +279,13 @@ func (t *Table) place(h uint64, ref uint32) {
 	g := home & t.mask
 	for i := uint64(1); ; i++ {
 		if m := matchEmptyOrDead(t.group(g)); m != 0 {
-			s := int(g)*groupSize + firstBit(m)
-			if t.ctrl[s] == ctrlDead {
+			gr := &t.groups[g]
+			i := firstBit(m)
+			if gr.ctrl[i] == ctrlDead {
 				t.dead--
 			}
-			t.ctrl[s] = tag
-			t.refs[s] = ref
+			gr.ctrl[i] = tag
+			gr.refs[i] = ref
 			return
 		}
 		g = (g + i) & t.mask
@@ -291,12 +304,12 @@ func (t *Table) Delete(key []byte) (uint32, bool) {
 }
 
 func (t *Table) deleteSlot(s int) {
-	ref := t.refs[s]
+	ref := *t.refAt(s)
 	g := uint64(s / groupSize)
 	if matchEmpty(t.group(g)) != 0 {
-		t.ctrl[s] = ctrlEmpty
+		*t.ctrlAt(s) = ctrlEmpty
 	} else {
-		t.ctrl[s] = ctrlDead
+		*t.ctrlAt(s) = ctrlDead
 		t.dead++
 	}
 	t.count--
@@ -310,11 +323,14 @@ func (t *Table) resize() {
 }
 
 func (t *Table) rehash(groups int) {
-	oldCtrl, oldRefs := t.ctrl, t.refs
+	old := t.groups
 	t.init(groups)
-	for s, c := range oldCtrl {
-		if c < ctrlEmpty {
-			t.place(t.hash(t.Key(oldRefs[s])), oldRefs[s])
+	for g := range old {
+		for i, c := range old[g].ctrl {
+			if c < ctrlEmpty {
+				ref := old[g].refs[i]
+				t.place(t.hash(t.Key(ref)), ref)
+			}
 		}
 	}
 }
@@ -323,19 +339,11 @@ func (t *Table) rehash(groups int) {
 // reports whether the records should be compacted (Compact): over half of
 // the arena is garbage.
 func (t *Table) MaybeShrink() (compact bool) {
-	if len(t.ctrl) > groupSize && t.count*8 < len(t.ctrl) {
+	if len(t.groups) > 1 && t.count*8 < t.slots() {
 		t.rehash(groupsFor(t.count))
 	}
-	live := t.arena.used() - t.arena.garbage
+	live := t.arena.used - t.arena.garbage
 	return t.arena.garbage > 4096 && t.arena.garbage > live
-}
-
-func (a *Arena) used() int {
-	n := 0
-	for _, c := range a.chunks {
-		n += len(c)
-	}
-	return n
 }
 
 // Compact rewrites the arena with only live records. When the payload is
@@ -345,17 +353,17 @@ func (a *Arena) used() int {
 func (t *Table) Compact() Arena {
 	old := t.arena
 	t.arena = Arena{}
-	for s, c := range t.ctrl {
-		if c >= ctrlEmpty {
+	for s := 0; s < t.slots(); s++ {
+		if *t.ctrlAt(s) >= ctrlEmpty {
 			continue
 		}
-		oldRef := t.refs[s]
+		oldRef := *t.refAt(s)
 		rec := old.record(oldRef)
 		n, k := binary.Uvarint(rec[t.payload:])
 		size := t.payload + k + int(n)
 		ref, dst := t.arena.alloc(size)
 		copy(dst, rec[:size])
-		t.refs[s] = ref
+		*t.refAt(s) = ref
 		if t.payload >= 4 {
 			binary.LittleEndian.PutUint32(rec, ref)
 		}
@@ -370,20 +378,22 @@ func (a *Arena) Forward(ref uint32) uint32 {
 
 // Each calls fn with every member's ref until fn returns false.
 func (t *Table) Each(fn func(ref uint32) bool) {
-	for s, c := range t.ctrl {
-		if c < ctrlEmpty && !fn(t.refs[s]) {
-			return
+	for g := range t.groups {
+		for i, c := range t.groups[g].ctrl {
+			if c < ctrlEmpty && !fn(t.groups[g].refs[i]) {
+				return
+			}
 		}
 	}
 }
 
 // Random returns a random member's ref; the table must not be empty.
 func (t *Table) Random(r *rand.Rand) uint32 {
-	n := uint64(len(t.ctrl))
+	n := uint64(t.slots())
 	for {
-		s := r.Uint64N(n)
-		if t.ctrl[s] < ctrlEmpty {
-			return t.refs[s]
+		s := int(r.Uint64N(n))
+		if *t.ctrlAt(s) < ctrlEmpty {
+			return *t.refAt(s)
 		}
 	}
 }
@@ -410,8 +420,7 @@ func (t *Table) Scan(cursor uint64, count int, fn func(ref uint32)) uint64 {
 		for i := uint64(1); ; i++ {
 			w := t.group(g)
 			for m := ^w & msb; m != 0; m &= m - 1 { // full slots
-				s := int(g)*groupSize + firstBit(m)
-				ref := t.refs[s]
+				ref := t.groups[g].refs[firstBit(m)]
 				if h, _ := split(t.hash(t.Key(ref))); h&t.mask == home {
 					fn(ref)
 					emitted++
@@ -435,17 +444,16 @@ func (t *Table) Scan(cursor uint64, count int, fn func(ref uint32)) uint64 {
 // Clone returns an independent copy (same seed, compacted records).
 func (t *Table) Clone() *Table {
 	c := &Table{seed: t.seed, payload: t.payload, mask: t.mask, count: t.count, dead: t.dead}
-	c.ctrl = append([]uint8(nil), t.ctrl...)
-	c.refs = append([]uint32(nil), t.refs...)
+	c.groups = append([]group(nil), t.groups...)
 	c.arena.chunks = make([][]byte, len(t.arena.chunks))
 	for i, ch := range t.arena.chunks {
 		c.arena.chunks[i] = append(make([]byte, 0, cap(ch)), ch...)
 	}
-	c.arena.garbage = t.arena.garbage
+	c.arena.used, c.arena.garbage = t.arena.used, t.arena.garbage
 	return c
 }
 
 // MemoryUsage is the bytes the table holds: slots and arena.
 func (t *Table) MemoryUsage() int {
-	return 64 + len(t.ctrl) + 4*len(t.refs) + t.arena.Bytes()
+	return 64 + 40*len(t.groups) + t.arena.Bytes()
 }
