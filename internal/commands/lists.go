@@ -112,19 +112,16 @@ func (l *listValue) DebugObjectExtra(fast bool) string {
 	b = append(b, " ql_listpack_max:"...)
 	b = strconv.AppendInt(b, int64(fill), 10)
 	b = append(b, " ql_compressed:"...)
-	b = strconv.AppendInt(b, int64(b2i(compress != 0)), 10)
+	if compress != 0 {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
 	if !fast {
 		b = append(b, " ql_uncompressed_size:"...)
 		b = strconv.AppendInt(b, int64(size), 10)
 	}
 	return string(b)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // listEncoding is the keyspace encoding of l.
@@ -135,14 +132,14 @@ func listEncoding(l *listValue) uint8 {
 	return keyspace.EncListpack
 }
 
-// hotSource is implemented by servers exposing the hot configuration.
-type hotSource interface{ Hot() *config.Hot }
+// listConfigSource is implemented by servers exposing the hot configuration.
+type listConfigSource interface{ Hot() *config.Hot }
 
 // listConfig is the list configuration in force: list-max-listpack-size,
 // list-compress-depth and DEBUG QUICKLIST-PACKED-THRESHOLD.
 func listConfig(c *server.Ctx) list.Config {
 	cfg := list.DefaultConfig
-	if s, ok := any(c.Srv).(hotSource); ok {
+	if s, ok := any(c.Srv).(listConfigSource); ok {
 		if h := s.Hot(); h != nil {
 			cfg.Fill = int(h.ListMaxListpackSize.Load())
 			cfg.Compress = int(h.ListCompressDepth.Load())
@@ -233,8 +230,17 @@ func pushTo(c *server.Ctx, key []byte, l *listValue, e keyspace.Entry, cfg *list
 	return l
 }
 
-// writeValue writes one element as a bulk string.
-func writeValue(w *resp.Writer, v list.Value) {
+// moreChanges counts n changes beyond the one Modified counted, as
+// Valkey's server.dirty counts every element pushed or popped (n may be -1
+// for an LTRIM that removed nothing, which Valkey does not count).
+func moreChanges(c *server.Ctx, n int) {
+	if n != 0 {
+		c.ModifiedN(int64(n))
+	}
+}
+
+// writeElement writes one element as a bulk string.
+func writeElement(w *resp.Writer, v list.Value) {
 	if v.Int {
 		w.BulkInt(v.N)
 	} else {
@@ -252,7 +258,7 @@ func writeRange(w *resp.Writer, l *listValue, start, n int, reverse bool) {
 	it := l.IterFrom(start, reverse)
 	for ; n > 0; n-- {
 		v, _ := it.Next()
-		writeValue(w, v)
+		writeElement(w, v)
 	}
 }
 
@@ -286,9 +292,9 @@ func listSide(p *server.Args) bool {
 	return false
 }
 
-// positiveLong reads a long in [0, LONG_MAX], failing with err (or
+// listPositiveArg reads a long in [0, LONG_MAX], failing with err (or
 // Valkey's "must be positive" when nil) for anything else.
-func positiveLong(p *server.Args, err error) int64 {
+func listPositiveArg(p *server.Args, err error) int64 {
 	if err == nil {
 		err = errs.CountPositive
 	}
@@ -321,7 +327,7 @@ func pushGeneric(c *server.Ctx, head, xx bool) {
 	}
 	cfg := listConfig(c)
 	l = pushTo(c, key, l, e, &cfg, head, c.Args[2:]...)
-	c.ModifiedN(int64(len(c.Args) - 3))
+	moreChanges(c, len(c.Args)-3)
 	c.W.Int(int64(l.Len()))
 }
 
@@ -339,7 +345,7 @@ func cmdLInsert(c *server.Ctx) {
 	key := c.Args[1]
 	l, e, err := lookupList(c.DB, key, false)
 	if err != nil || l == nil {
-		replyErrOr(c, err, 0)
+		replyErrOrInt(c, err, 0)
 		return
 	}
 	cfg := listConfig(c)
@@ -353,8 +359,8 @@ func cmdLInsert(c *server.Ctx) {
 	c.W.Int(int64(l.Len()))
 }
 
-// replyErrOr writes err, or the integer n when err is nil.
-func replyErrOr(c *server.Ctx, err error, n int64) {
+// replyErrOrInt writes err, or the integer n when err is nil.
+func replyErrOrInt(c *server.Ctx, err error, n int64) {
 	if err != nil {
 		c.Error(err)
 		return
@@ -365,7 +371,7 @@ func replyErrOr(c *server.Ctx, err error, n int64) {
 func cmdLLen(c *server.Ctx) {
 	l, _, err := lookupList(c.DB, c.Args[1], true)
 	if err != nil || l == nil {
-		replyErrOr(c, err, 0)
+		replyErrOrInt(c, err, 0)
 		return
 	}
 	c.W.Int(int64(l.Len()))
@@ -394,7 +400,7 @@ func cmdLIndex(c *server.Ctx) {
 		c.W.Null()
 		return
 	}
-	writeValue(c.W, v)
+	writeElement(c.W, v)
 }
 
 // cmdLSet: LSET key index element.
@@ -440,7 +446,7 @@ func popGeneric(c *server.Ctx, head bool) {
 	var count int64
 	if hasCount {
 		p := c.Parser(2)
-		count = positiveLong(&p, nil)
+		count = listPositiveArg(&p, nil)
 		if p.Err() != nil {
 			c.Error(p.Err())
 			return
@@ -465,7 +471,7 @@ func popGeneric(c *server.Ctx, head bool) {
 	cfg := listConfig(c)
 	if hasCount {
 		n := popRange(c, key, l, &cfg, head, count)
-		c.ModifiedN(int64(n - 1))
+		moreChanges(c, n-1)
 		return
 	}
 	var buf [64]byte
@@ -533,7 +539,7 @@ func mpop(c *server.Ctx, a *mpopArgs) (ok bool, err error) {
 		c.W.Array(2)
 		c.W.Bulk(key)
 		n := popRange(c, key, l, &cfg, a.head, a.count)
-		c.ModifiedN(int64(n - 1))
+		moreChanges(c, n-1)
 		return true, nil
 	}
 	return false, nil
@@ -613,7 +619,7 @@ func cmdLTrim(c *server.Ctx) {
 	} else {
 		syncEncoding(e, l)
 	}
-	c.ModifiedN(int64(removed) - 1)
+	moreChanges(c, removed-1)
 	c.W.OK()
 }
 
@@ -636,10 +642,10 @@ func cmdLPos(c *server.Ctx) {
 			}
 		case more && server.EqualFold(p.Peek(), "count"):
 			p.Next()
-			count = positiveLong(&p, errs.LposCountNeg)
+			count = listPositiveArg(&p, errs.LposCountNeg)
 		case more && server.EqualFold(p.Peek(), "maxlen"):
 			p.Next()
-			maxlen = positiveLong(&p, errs.LposMaxlenNeg)
+			maxlen = listPositiveArg(&p, errs.LposMaxlenNeg)
 		default:
 			p.Fail(errs.Syntax)
 		}
@@ -694,7 +700,7 @@ func cmdLRem(c *server.Ctx) {
 	key := c.Args[1]
 	l, e, err := lookupList(c.DB, key, false)
 	if err != nil || l == nil {
-		replyErrOr(c, err, 0)
+		replyErrOrInt(c, err, 0)
 		return
 	}
 	cfg := listConfig(c)
@@ -707,7 +713,7 @@ func cmdLRem(c *server.Ctx) {
 		} else {
 			syncEncoding(e, l)
 		}
-		c.ModifiedN(int64(removed) - 1)
+		moreChanges(c, removed-1)
 	}
 	c.W.Int(int64(removed))
 }

@@ -7,9 +7,12 @@
 // reads as zero bits past its end. BITFIELD integers follow the same order
 // (big endian across bytes, whatever the alignment).
 //
-// Whole-string work runs a 64-bit word at a time (popcount with the CPU's
-// POPCNT, scans skipping words of all zeros or all ones, BITOP folding words),
-// on unaligned byte slices without unsafe conversions.
+// Whole-string work never goes bit by bit: popcount and BITOP use AVX2 on
+// amd64 CPUs that have it (count_amd64.s, bitop_amd64.s: 32 bytes per
+// instruction, as Valkey's own AVX2 popcount) and 64-bit words elsewhere
+// (POPCNT, or portable Go); scans skip words of all zeros or all ones eight
+// bytes at a time. Byte slices may be unaligned (they live in the store's
+// records): the Go paths use encoding/binary loads, never unsafe word casts.
 //
 // Usage:
 //

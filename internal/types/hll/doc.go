@@ -38,9 +38,15 @@
 // rules, so two servers fed the same elements in the same order hold the
 // same bytes. The one place where Valkey's bytes depend on memory outside
 // the string is a corrupted sparse value whose last byte is the first half
-// of an XZERO opcode: Valkey then reads the byte after the string (its
-// terminator, or a stale byte an earlier update left there); this package
-// reads a zero byte.
+// of an XZERO opcode: Valkey then reads the byte after the string, its NUL
+// terminator, which splitting that opcode overwrites with a stale byte.
+// Working buffers carry that byte (see Clone), so within one command the
+// results are Valkey's; a stored value has no such byte, so a later command
+// reads zero where Valkey would read the stale byte.
+//
+// Dense registers are merged into byte-per-register form 32 at a time with
+// AVX2 where the CPU has it (merge_amd64.s), else 8 at a time in 64-bit
+// words; PFDEBUG SIMD OFF selects register-at-a-time reference loops.
 //
 // # Usage
 //

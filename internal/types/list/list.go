@@ -127,8 +127,25 @@ func (l *List) Push(cfg *Config, head bool, vals ...[]byte) {
 		add += len(v)
 	}
 	l.Grow(cfg, add, len(vals))
+	if l.q == nil {
+		l.reserve(vals)
+	}
 	for _, v := range vals {
 		l.push(cfg, head, v)
+	}
+}
+
+// reserve makes room in a listpack list for vals at once: one allocation
+// of the exact size for a new list (the common LPUSH/RPUSH of a few
+// elements), the usual growth steps for a longer one.
+func (l *List) reserve(vals [][]byte) {
+	need := 0
+	for _, v := range vals {
+		e := encodeElement(v)
+		need += e.size + backlenSize(e.size)
+	}
+	if len(l.lp)+need > cap(l.lp) {
+		l.lp = growBytes(l.lp, need)[:len(l.lp)]
 	}
 }
 

@@ -6,14 +6,10 @@ import (
 	"math/rand/v2"
 )
 
-// intset is Valkey's intset: distinct integers sorted ascending, packed at
-// the smallest width (2, 4 or 8 bytes, little endian) that holds them all.
-// Adding a value that needs a wider width upgrades every element.
-type intset struct {
-	width uint8 // 2, 4 or 8 (0 for an empty set never written to)
-	n     int
-	b     []byte
-}
+// The intset encoding is Valkey's intset: distinct integers sorted
+// ascending, packed little endian at the smallest width (2, 4 or 8 bytes)
+// that holds them all, in Set.b with the width in Set.width. Adding a
+// value that needs a wider width upgrades every element.
 
 func widthFor(v int64) uint8 {
 	switch {
@@ -25,100 +21,111 @@ func widthFor(v int64) uint8 {
 	return 8
 }
 
-func (is *intset) get(i int) int64 {
-	switch is.width {
-	case 2:
-		return int64(int16(binary.LittleEndian.Uint16(is.b[2*i:])))
-	case 4:
-		return int64(int32(binary.LittleEndian.Uint32(is.b[4*i:])))
+func (s *Set) isLen() int {
+	if s.width == 0 {
+		return 0
 	}
-	return int64(binary.LittleEndian.Uint64(is.b[8*i:]))
+	return len(s.b) / int(s.width)
 }
 
-func (is *intset) set(i int, v int64) {
-	switch is.width {
+func (s *Set) isGet(i int) int64 { return getWidth(s.b, s.width, i) }
+
+func getWidth(b []byte, w uint8, i int) int64 {
+	switch w {
 	case 2:
-		binary.LittleEndian.PutUint16(is.b[2*i:], uint16(v))
+		return int64(int16(binary.LittleEndian.Uint16(b[2*i:])))
 	case 4:
-		binary.LittleEndian.PutUint32(is.b[4*i:], uint32(v))
+		return int64(int32(binary.LittleEndian.Uint32(b[4*i:])))
+	}
+	return int64(binary.LittleEndian.Uint64(b[8*i:]))
+}
+
+func putWidth(b []byte, w uint8, i int, v int64) {
+	switch w {
+	case 2:
+		binary.LittleEndian.PutUint16(b[2*i:], uint16(v))
+	case 4:
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(v))
 	default:
-		binary.LittleEndian.PutUint64(is.b[8*i:], uint64(v))
+		binary.LittleEndian.PutUint64(b[8*i:], uint64(v))
 	}
 }
 
-// search returns v's index, or where it would be inserted.
-func (is *intset) search(v int64) (int, bool) {
-	if is.n == 0 || is.width < widthFor(v) {
+// isSearch returns v's index, or where it would be inserted.
+func (s *Set) isSearch(v int64) (int, bool) {
+	n := s.isLen()
+	if n == 0 || s.width < widthFor(v) {
 		// Too wide to be present: it goes first (negative) or last.
-		if is.n > 0 && v < 0 {
+		if n > 0 && v < 0 {
 			return 0, false
 		}
-		return is.n, false
+		return n, false
 	}
-	lo, hi := 0, is.n
+	lo, hi := 0, n
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if is.get(mid) < v {
+		if s.isGet(mid) < v {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	return lo, lo < is.n && is.get(lo) == v
+	return lo, lo < n && s.isGet(lo) == v
 }
 
-func (is *intset) contains(v int64) bool {
-	_, ok := is.search(v)
+func (s *Set) isContains(v int64) bool {
+	_, ok := s.isSearch(v)
 	return ok
 }
 
-func (is *intset) add(v int64) bool {
-	if w := widthFor(v); w > is.width {
-		is.upgrade(w)
+// isAdd inserts v, growing the packed array to exactly its new size.
+func (s *Set) isAdd(v int64) bool {
+	if w := widthFor(v); w > s.width {
+		s.isUpgrade(w)
 	}
-	i, ok := is.search(v)
+	i, ok := s.isSearch(v)
 	if ok {
 		return false
 	}
-	w := int(is.width)
-	is.b = append(is.b, make([]byte, w)...)
-	copy(is.b[(i+1)*w:], is.b[i*w:is.n*w])
-	is.n++
-	is.set(i, v)
+	w := int(s.width)
+	n := s.isLen()
+	nb := s.b
+	if cap(nb) < (n+1)*w {
+		nb = make([]byte, (n+1)*w)
+		copy(nb, s.b[:i*w])
+	} else {
+		nb = nb[:(n+1)*w]
+	}
+	copy(nb[(i+1)*w:], s.b[i*w:n*w])
+	s.b = nb
+	putWidth(s.b, s.width, i, v)
 	return true
 }
 
-func (is *intset) upgrade(w uint8) {
-	old := *is
-	is.width = w
-	is.b = make([]byte, is.n*int(w), (is.n+1)*int(w))
-	for i := 0; i < is.n; i++ {
-		is.set(i, old.get(i))
+func (s *Set) isUpgrade(w uint8) {
+	n := s.isLen()
+	nb := make([]byte, n*int(w), (n+1)*int(w))
+	for i := 0; i < n; i++ {
+		putWidth(nb, w, i, s.isGet(i))
 	}
+	s.b, s.width = nb, w
 }
 
-func (is *intset) remove(v int64) bool {
-	i, ok := is.search(v)
+func (s *Set) isRemove(v int64) bool {
+	i, ok := s.isSearch(v)
 	if !ok {
 		return false
 	}
-	w := int(is.width)
-	copy(is.b[i*w:], is.b[(i+1)*w:])
-	is.b = is.b[:(is.n-1)*w]
-	is.n--
+	w := int(s.width)
+	copy(s.b[i*w:], s.b[(i+1)*w:])
+	s.b = s.b[:len(s.b)-w]
 	return true
 }
 
-func (is *intset) min() int64 { return is.get(0) }
-func (is *intset) max() int64 { return is.get(is.n - 1) }
+func (s *Set) isMin() int64 { return s.isGet(0) }
+func (s *Set) isMax() int64 { return s.isGet(s.isLen() - 1) }
 
-func (is *intset) random(r *rand.Rand) int64 { return is.get(r.IntN(is.n)) }
+func (s *Set) isRandom(r *rand.Rand) int64 { return s.isGet(r.IntN(s.isLen())) }
 
-func (is *intset) clone() intset {
-	c := *is
-	c.b = append([]byte(nil), is.b...)
-	return c
-}
-
-// blobLen is the size of Valkey's intset blob: 8 header bytes + contents.
-func (is *intset) blobLen() int { return 8 + is.n*int(max(is.width, 2)) }
+// isBlobLen is the size of Valkey's intset blob: 8 header bytes + contents.
+func (s *Set) isBlobLen() int { return 8 + s.isLen()*int(max(s.width, 2)) }

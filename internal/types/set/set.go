@@ -1,33 +1,3 @@
-// Package set is the set value type with Valkey's three encodings, chosen
-// and converted by Valkey's rules (t_set.c):
-//
-//   - intset: members that are all canonical 64-bit integers, at most
-//     set-max-intset-entries of them: a sorted packed array (intset.go).
-//   - listpack: up to set-max-listpack-entries members of at most
-//     set-max-listpack-value bytes, in insertion order (package listpack).
-//   - hashtable: anything larger (package strtab: a pointer-free hash table
-//     over an arena of member records).
-//
-// A set only grows into a larger encoding (intset -> listpack -> hashtable,
-// or straight to hashtable); SINTERSTORE and SPOP build new sets that may
-// start small again, exactly where Valkey's do.
-//
-// The package is pure: no locks, no I/O, no knowledge of RESP. Randomness
-// comes from the caller's *rand.Rand.
-//
-// Usage:
-//
-//	lim := set.Limits{IntsetEntries: 512, ListpackEntries: 128, ListpackValue: 64}
-//	s := set.New([]byte("a"), 1, lim)
-//	s.Add([]byte("a"), lim)
-//	s.Each(func(m []byte) bool { fmt.Printf("%s\n", m); return true })
-//
-// Caller's duties:
-//  1. Pass the current Limits to every call that may add members.
-//  2. Treat member slices passed to callbacks or returned as valid only
-//     until the set next changes (they alias its storage or a scratch
-//     buffer).
-//  3. Delete the key holding a set once Len is 0.
 package set
 
 import (
@@ -61,12 +31,14 @@ var DefaultLimits = Limits{IntsetEntries: 512, ListpackEntries: 128, ListpackVal
 
 func (l Limits) intsetMax() int { return min(l.IntsetEntries, 1<<30) }
 
-// Set is a set of byte strings.
+// Set is a set of byte strings. Small sets are one byte slice (an intset
+// or a listpack) in a 40-byte header: the set's whole footprint is the
+// header, that slice and the keyspace record.
 type Set struct {
-	enc Encoding
-	is  intset
-	lp  []byte
-	ht  *strtab.Table
+	enc   Encoding
+	width uint8  // intset: bytes per value
+	b     []byte // intset: the packed values; listpack: the listpack
+	ht    *strtab.Table
 }
 
 // New returns an empty set that can hold first, sized for about hint
@@ -87,7 +59,7 @@ func NewIntset() *Set { return &Set{enc: Intset} }
 
 // NewListpack returns an empty listpack-encoded set with room for capacity
 // bytes.
-func NewListpack(capacity int) *Set { return &Set{enc: Listpack, lp: listpack.NewCap(capacity)} }
+func NewListpack(capacity int) *Set { return &Set{enc: Listpack, b: listpack.NewCap(capacity)} }
 
 // NewHashtable returns an empty hashtable-encoded set sized for hint.
 func NewHashtable(hint int) *Set { return &Set{enc: Hashtable, ht: strtab.New(0, hint)} }
@@ -99,9 +71,9 @@ func (s *Set) Encoding() Encoding { return s.enc }
 func (s *Set) Len() int {
 	switch s.enc {
 	case Intset:
-		return s.is.n
+		return s.isLen()
 	case Listpack:
-		return listpack.Len(s.lp)
+		return listpack.Len(s.b)
 	}
 	return s.ht.Len()
 }
@@ -127,14 +99,14 @@ func (s *Set) toHashtable(hint int) {
 // toListpack converts an intset to a listpack sized for hint members.
 func (s *Set) toListpack(hint int) {
 	capacity := 2 * hint
-	if s.is.n > 0 {
-		capacity = max(estimateRepeated(s.is.min(), hint), estimateRepeated(s.is.max(), hint))
+	if s.isLen() > 0 {
+		capacity = max(estimateRepeated(s.isMin(), hint), estimateRepeated(s.isMax(), hint))
 	}
 	lp := listpack.NewCap(capacity)
-	for i := 0; i < s.is.n; i++ {
-		lp = listpack.AppendInt(lp, s.is.get(i))
+	for i := 0; i < s.isLen(); i++ {
+		lp = listpack.AppendInt(lp, s.isGet(i))
 	}
-	*s = Set{enc: Listpack, lp: lp}
+	*s = Set{enc: Listpack, b: lp}
 }
 
 // estimateRepeated is lpEstimateBytesRepeatedInteger: the bytes of a
@@ -156,13 +128,13 @@ func (s *Set) Add(m []byte, lim Limits) bool {
 		_, added := s.ht.Insert(m)
 		return added
 	case Listpack:
-		if p := listpack.First(s.lp); p >= 0 && listpack.Find(s.lp, p, m, 0) >= 0 {
+		if p := listpack.First(s.b); p >= 0 && listpack.Find(s.b, p, m, 0) >= 0 {
 			return false
 		}
-		if listpack.Len(s.lp) < lim.ListpackEntries && len(m) <= lim.ListpackValue && listpack.SafeToAdd(s.lp, len(m)) {
-			s.lp = listpack.Append(s.lp, m)
+		if listpack.Len(s.b) < lim.ListpackEntries && len(m) <= lim.ListpackValue && listpack.SafeToAdd(s.b, len(m)) {
+			s.b = listpack.Append(s.b, m)
 		} else {
-			s.toHashtable(listpack.Len(s.lp) + 1)
+			s.toHashtable(listpack.Len(s.b) + 1)
 			s.ht.Insert(m)
 		}
 		return true
@@ -172,28 +144,28 @@ func (s *Set) Add(m []byte, lim Limits) bool {
 	}
 	// A non-integer joins an intset: a listpack if everything fits one.
 	maxLen, total := 0, 0
-	if n := s.is.n; n > 0 {
-		maxLen = max(digits(s.is.max()), digits(s.is.min()))
-		total = max(estimateRepeated(s.is.max(), n), estimateRepeated(s.is.min(), n))
+	if n := s.isLen(); n > 0 {
+		maxLen = max(digits(s.isMax()), digits(s.isMin()))
+		total = max(estimateRepeated(s.isMax(), n), estimateRepeated(s.isMin(), n))
 	}
-	if s.is.n < lim.ListpackEntries && len(m) <= lim.ListpackValue && maxLen <= lim.ListpackValue &&
+	if n := s.isLen(); n < lim.ListpackEntries && len(m) <= lim.ListpackValue && maxLen <= lim.ListpackValue &&
 		listpack.SafeToAdd(nil, total+len(m)) {
-		s.toListpack(s.is.n + 1)
-		s.lp = listpack.Append(s.lp, m)
-		s.lp = shrink(s.lp)
+		s.toListpack(n + 1)
+		s.b = listpack.Append(s.b, m)
+		s.b = shrink(s.b)
 	} else {
-		s.toHashtable(s.is.n + 1)
+		s.toHashtable(n + 1)
 		s.ht.Insert(m)
 	}
 	return true
 }
 
 func (s *Set) addIntsetInt(v int64, lim Limits) bool {
-	if !s.is.add(v) {
+	if !s.isAdd(v) {
 		return false
 	}
-	if s.is.n > lim.intsetMax() {
-		s.toHashtable(s.is.n)
+	if n := s.isLen(); n > lim.intsetMax() {
+		s.toHashtable(n)
 	}
 	return true
 }
@@ -224,18 +196,18 @@ func (s *Set) Remove(m []byte) bool {
 		s.afterHTDelete()
 		return true
 	case Listpack:
-		p := listpack.First(s.lp)
+		p := listpack.First(s.b)
 		if p < 0 {
 			return false
 		}
-		if p = listpack.Find(s.lp, p, m, 0); p < 0 {
+		if p = listpack.Find(s.b, p, m, 0); p < 0 {
 			return false
 		}
-		s.lp = listpack.Delete(s.lp, p, 1)
+		s.b = listpack.Delete(s.b, p, 1)
 		return true
 	}
 	v, ok := num.ParseInt(m)
-	return ok && s.is.remove(v)
+	return ok && s.isRemove(v)
 }
 
 func (s *Set) afterHTDelete() {
@@ -251,17 +223,17 @@ func (s *Set) Contains(m []byte) bool {
 		_, ok := s.ht.Find(m)
 		return ok
 	case Listpack:
-		p := listpack.First(s.lp)
-		return p >= 0 && listpack.Find(s.lp, p, m, 0) >= 0
+		p := listpack.First(s.b)
+		return p >= 0 && listpack.Find(s.b, p, m, 0) >= 0
 	}
 	v, ok := num.ParseInt(m)
-	return ok && s.is.contains(v)
+	return ok && s.isContains(v)
 }
 
 // ContainsInt reports whether the integer v is a member.
 func (s *Set) ContainsInt(v int64) bool {
 	if s.enc == Intset {
-		return s.is.contains(v)
+		return s.isContains(v)
 	}
 	var buf [20]byte
 	return s.Contains(strconv.AppendInt(buf[:0], v, 10))
@@ -285,14 +257,14 @@ func (s *Set) Each(fn func(m []byte) bool) {
 func (s *Set) EachRaw(fn func(m []byte, v int64, isInt bool) bool) {
 	switch s.enc {
 	case Intset:
-		for i := 0; i < s.is.n; i++ {
-			if !fn(nil, s.is.get(i), true) {
+		for i := 0; i < s.isLen(); i++ {
+			if !fn(nil, s.isGet(i), true) {
 				return
 			}
 		}
 	case Listpack:
-		for p := listpack.First(s.lp); p >= 0; p = listpack.Next(s.lp, p) {
-			m, v, isInt := listpack.Get(s.lp, p)
+		for p := listpack.First(s.b); p >= 0; p = listpack.Next(s.b, p) {
+			m, v, isInt := listpack.Get(s.b, p)
 			if !fn(m, v, isInt) {
 				return
 			}
@@ -307,9 +279,9 @@ func (s *Set) EachRaw(fn func(m []byte, v int64, isInt bool) bool) {
 func (s *Set) Random(r *rand.Rand, buf []byte) []byte {
 	switch s.enc {
 	case Intset:
-		return strconv.AppendInt(buf[:0], s.is.random(r), 10)
+		return strconv.AppendInt(buf[:0], s.isRandom(r), 10)
 	case Listpack:
-		return listpack.GetBytes(s.lp, listpack.Seek(s.lp, r.IntN(listpack.Len(s.lp))), buf)
+		return listpack.GetBytes(s.b, listpack.Seek(s.b, r.IntN(listpack.Len(s.b))), buf)
 	}
 	return s.ht.Key(s.ht.Random(r))
 }
@@ -319,14 +291,14 @@ func (s *Set) Random(r *rand.Rand, buf []byte) []byte {
 func (s *Set) Pop(r *rand.Rand, buf []byte) []byte {
 	switch s.enc {
 	case Intset:
-		v := s.is.random(r)
-		s.is.remove(v)
+		v := s.isRandom(r)
+		s.isRemove(v)
 		return strconv.AppendInt(buf[:0], v, 10)
 	case Listpack:
-		p := listpack.Seek(s.lp, r.IntN(listpack.Len(s.lp)))
+		p := listpack.Seek(s.b, r.IntN(listpack.Len(s.b)))
 		var tmp [20]byte
-		out := append(buf[:0], listpack.GetBytes(s.lp, p, tmp[:])...)
-		s.lp = listpack.Delete(s.lp, p, 1)
+		out := append(buf[:0], listpack.GetBytes(s.b, p, tmp[:])...)
+		s.b = listpack.Delete(s.b, p, 1)
 		return out
 	}
 	ref := s.ht.Random(r)
@@ -351,7 +323,7 @@ func (s *Set) PopN(r *rand.Rand, count int, lim Limits, emit func(m []byte)) {
 		if s.enc == Listpack {
 			// One pass: pick count entries by selection sampling.
 			var tmp [20]byte
-			lp := s.lp
+			lp := s.b
 			out := listpack.NewCap(len(lp))
 			need, left := count, size
 			for p := listpack.First(lp); p >= 0; p = listpack.Next(lp, p) {
@@ -363,7 +335,7 @@ func (s *Set) PopN(r *rand.Rand, count int, lim Limits, emit func(m []byte)) {
 				}
 				left--
 			}
-			s.lp = shrink(out)
+			s.b = shrink(out)
 			return
 		}
 		var buf [64]byte
@@ -376,7 +348,7 @@ func (s *Set) PopN(r *rand.Rand, count int, lim Limits, emit func(m []byte)) {
 	var kept *Set
 	if s.enc == Listpack {
 		kept = NewListpack(0)
-		lp := s.lp
+		lp := s.b
 		rest := listpack.NewCap(len(lp))
 		need, left := remaining, size
 		var tmp [20]byte
@@ -389,17 +361,17 @@ func (s *Set) PopN(r *rand.Rand, count int, lim Limits, emit func(m []byte)) {
 			}
 			left--
 		}
-		s.lp = rest
+		s.b = rest
 	} else {
 		var buf [64]byte
 		for ; remaining > 0; remaining-- {
 			if s.enc == Intset {
-				v := s.is.random(r)
+				v := s.isRandom(r)
 				if kept == nil {
 					kept = NewIntset()
 				}
 				kept.AddInt(v, lim)
-				s.is.remove(v)
+				s.isRemove(v)
 				continue
 			}
 			m := append(buf[:0], s.ht.Key(s.ht.Random(r))...)
@@ -440,9 +412,9 @@ func (s *Set) RandomDistinct(r *rand.Rand, count int, emit func(m []byte)) {
 	var tmp [20]byte
 	if s.enc == Listpack {
 		need, left := count, size
-		for p := listpack.First(s.lp); p >= 0 && need > 0; p = listpack.Next(s.lp, p) {
+		for p := listpack.First(s.b); p >= 0 && need > 0; p = listpack.Next(s.b, p) {
 			if r.IntN(left) < need {
-				emit(listpack.GetBytes(s.lp, p, tmp[:]))
+				emit(listpack.GetBytes(s.b, p, tmp[:]))
 				need--
 			}
 			left--
@@ -486,23 +458,6 @@ func (s *Set) Scan(cursor uint64, count int, emit func(m []byte)) uint64 {
 	return s.ht.Scan(cursor, count, func(ref uint32) { emit(s.ht.Key(ref)) })
 }
 
-// AllIntegers reports whether every member is a canonical integer.
-func (s *Set) AllIntegers() bool {
-	if s.enc == Intset {
-		return true
-	}
-	all := true
-	s.EachRaw(func(m []byte, _ int64, isInt bool) bool {
-		if !isInt {
-			if _, ok := num.ParseInt(m); !ok {
-				all = false
-			}
-		}
-		return all
-	})
-	return all
-}
-
 // ToIntsetIfFits converts a set whose members are all integers to an intset
 // when it has at most set-max-intset-entries of them (maybeConvertToIntset).
 // The caller guarantees that all members are integers.
@@ -510,53 +465,52 @@ func (s *Set) ToIntsetIfFits(lim Limits) {
 	if s.enc == Intset || s.Len() > lim.intsetMax() {
 		return
 	}
-	var is intset
+	is := NewIntset()
 	s.EachRaw(func(m []byte, v int64, isInt bool) bool {
 		if !isInt {
 			v, _ = num.ParseInt(m)
 		}
-		is.add(v)
+		is.isAdd(v)
 		return true
 	})
-	*s = Set{enc: Intset, is: is}
+	*s = *is
 }
 
 // Compact trims spare capacity (a listpack built with room to spare).
 func (s *Set) Compact() {
-	if s.enc == Listpack {
-		s.lp = shrink(s.lp)
+	if s.enc != Hashtable {
+		s.b = shrink(s.b)
 	}
 }
 
 // Clone returns an independent copy with the same encoding.
 func (s *Set) Clone() *Set {
-	c := &Set{enc: s.enc}
-	switch s.enc {
-	case Intset:
-		c.is = s.is.clone()
-	case Listpack:
-		c.lp = append([]byte(nil), s.lp...)
-	default:
+	c := &Set{enc: s.enc, width: s.width}
+	if s.enc == Hashtable {
 		c.ht = s.ht.Clone()
+	} else {
+		c.b = append([]byte(nil), s.b...)
 	}
 	return c
 }
 
 // Listpack returns the listpack bytes of a listpack-encoded set.
-func (s *Set) ListpackBytes() []byte { return s.lp }
+func (s *Set) ListpackBytes() []byte {
+	if s.enc != Listpack {
+		return nil
+	}
+	return s.b
+}
 
 // MemoryUsage estimates the bytes the set holds. A hashtable with more
 // than samples members (samples > 0) is extrapolated from its slots and
 // arena sizes, which are exact, so samples is ignored.
 func (s *Set) MemoryUsage(samples int) int {
 	const header = 48
-	switch s.enc {
-	case Intset:
-		return header + cap(s.is.b) + 8
-	case Listpack:
-		return header + cap(s.lp)
+	if s.enc == Hashtable {
+		return header + s.ht.MemoryUsage()
 	}
-	return header + s.ht.MemoryUsage()
+	return header + cap(s.b)
 }
 
 // SerializedLength is the size of the set in an RDB file (without
@@ -565,9 +519,9 @@ func (s *Set) MemoryUsage(samples int) int {
 func (s *Set) SerializedLength() int {
 	switch s.enc {
 	case Intset:
-		return rdbLenLen(s.is.blobLen()) + s.is.blobLen()
+		return rdbLenLen(s.isBlobLen()) + s.isBlobLen()
 	case Listpack:
-		return rdbLenLen(len(s.lp)) + len(s.lp)
+		return rdbLenLen(len(s.b)) + len(s.b)
 	}
 	n := rdbLenLen(s.ht.Len())
 	s.Each(func(m []byte) bool {

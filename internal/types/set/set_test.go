@@ -90,8 +90,8 @@ func checkEncoding(t *testing.T, s *Set, lim Limits) {
 			t.Fatalf("intset of %d > %d", s.Len(), lim.IntsetEntries)
 		}
 		prev := int64(0)
-		for i := 0; i < s.is.n; i++ {
-			v := s.is.get(i)
+		for i := 0; i < s.isLen(); i++ {
+			v := s.isGet(i)
 			if i > 0 && v <= prev {
 				t.Fatal("intset out of order")
 			}
@@ -101,27 +101,27 @@ func checkEncoding(t *testing.T, s *Set, lim Limits) {
 		if s.Len() > lim.ListpackEntries && s.Len() > 0 {
 			t.Fatalf("listpack of %d > %d", s.Len(), lim.ListpackEntries)
 		}
-		if err := listpack.Validate(s.lp); err != nil {
+		if err := listpack.Validate(s.b); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
 func TestIntsetWidths(t *testing.T) {
-	var is intset
+	is := NewIntset()
 	for _, v := range []int64{5, -3, 40000, -1 << 40, 1 << 62, 7} {
-		is.add(v)
+		is.isAdd(v)
 	}
-	if is.width != 8 || is.n != 6 {
-		t.Fatalf("width %d n %d", is.width, is.n)
+	if is.width != 8 || is.isLen() != 6 {
+		t.Fatalf("width %d n %d", is.width, is.isLen())
 	}
 	want := []int64{-1 << 40, -3, 5, 7, 40000, 1 << 62}
 	for i, v := range want {
-		if is.get(i) != v {
-			t.Fatalf("entry %d = %d", i, is.get(i))
+		if is.isGet(i) != v {
+			t.Fatalf("entry %d = %d", i, is.isGet(i))
 		}
 	}
-	if !is.remove(40000) || is.remove(40000) || is.contains(40000) || !is.contains(-3) {
+	if !is.isRemove(40000) || is.isRemove(40000) || is.isContains(40000) || !is.isContains(-3) {
 		t.Fatal("remove/contains")
 	}
 }

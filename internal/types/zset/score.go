@@ -3,8 +3,6 @@ package zset
 import (
 	"math"
 	"strconv"
-
-	"petrel/internal/num"
 )
 
 // strtod parses the longest prefix of b that C's strtod (glibc, C locale)
@@ -388,9 +386,6 @@ func boundRank(neg, pos bool) int {
 	}
 	return 0
 }
-
-// AppendScore formats a score as Valkey's d2string (RESP replies).
-func AppendScore(dst []byte, f float64) []byte { return num.AppendDouble(dst, f) }
 
 // AppendScore17 formats a score as "%.17g" (ld2string LD_STR_AUTO), as
 // ZSCAN does for skiplist-encoded sets.

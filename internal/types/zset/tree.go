@@ -36,11 +36,10 @@ package zset
 import "petrel/internal/types/set/strtab"
 
 const (
-	leafCap   = 83
-	leafMin   = leafCap / 4
-	innerCap  = 64
-	innerMin  = innerCap / 4
-	maxHeight = 24
+	leafCap  = 83
+	leafMin  = leafCap / 4
+	innerCap = 64
+	innerMin = innerCap / 4
 )
 
 type leaf struct {

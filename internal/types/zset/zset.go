@@ -1,37 +1,3 @@
-// Package zset is the sorted set value type with Valkey's two encodings,
-// chosen and converted by Valkey's rules (t_zset.c):
-//
-//   - listpack: up to zset-max-listpack-entries members of at most
-//     zset-max-listpack-value bytes, as (member, score) entry pairs sorted
-//     by score then member, scores stored as integers when they are
-//     integral (so -0 reads back as 0, as in Valkey) or as d2string text.
-//   - skiplist (the name OBJECT ENCODING reports): a member dictionary
-//     (strtab, the score as an 8-byte payload beside each member) plus an
-//     order-statistic B+tree of (score, member ref) entries (tree.go) in
-//     place of Valkey's skiplist, with the same O(log n) rank and range
-//     operations.
-//
-// Range commands follow the encodings' behaviour exactly, including the
-// corner cases where Valkey's two encodings differ (a negative LIMIT
-// offset returns nothing on a listpack and counts from the end of the
-// range on a skiplist).
-//
-// The package is pure: no locks, no I/O, no RESP. Randomness comes from
-// the caller's *rand.Rand.
-//
-// Usage:
-//
-//	lim := zset.DefaultLimits
-//	z := zset.New(1, 1, lim)
-//	z.Add(1.5, []byte("a"), 0, lim)
-//	z.RangeByRank(0, z.Len()-1, false, func(m []byte, s float64) { ... })
-//
-// Caller's duties:
-//  1. Pass the current Limits to every call that may add members.
-//  2. Treat member slices handed to callbacks as valid only during the
-//     callback (they alias the set's storage or a scratch buffer); do not
-//     change the set from inside a callback.
-//  3. Delete the key holding a sorted set once Len is 0.
 package zset
 
 import (
@@ -63,10 +29,17 @@ type Limits struct {
 // DefaultLimits are Valkey's defaults.
 var DefaultLimits = Limits{ListpackEntries: 128, ListpackValue: 64}
 
-// ZSet is a sorted set.
+// ZSet is a sorted set. A listpack-encoded one is a 32-byte header and
+// its listpack; the skiplist encoding hangs off big.
 type ZSet struct {
-	lp  []byte        // listpack encoding when tab is nil
-	tab *strtab.Table // skiplist encoding: member -> score
+	lp   []byte // listpack encoding (big is nil)
+	*big        // skiplist encoding
+}
+
+// big is the skiplist encoding: the member dictionary, holding each
+// score as an 8-byte payload, and the ordered index.
+type big struct {
+	tab *strtab.Table
 	tr  tree
 }
 
@@ -81,14 +54,14 @@ func New(hint, valLen int, lim Limits) *ZSet {
 
 // NewSkiplist returns an empty skiplist-encoded sorted set sized for hint.
 func NewSkiplist(hint int) *ZSet {
-	z := &ZSet{tab: strtab.New(8, hint)}
-	z.tr.tab = z.tab
-	return z
+	b := &big{tab: strtab.New(8, hint)}
+	b.tr.tab = b.tab
+	return &ZSet{big: b}
 }
 
 // Encoding is the current representation.
 func (z *ZSet) Encoding() Encoding {
-	if z.tab == nil {
+	if z.big == nil {
 		return Listpack
 	}
 	return Skiplist
@@ -96,7 +69,7 @@ func (z *ZSet) Encoding() Encoding {
 
 // Len is the number of members.
 func (z *ZSet) Len() int {
-	if z.tab == nil {
+	if z.big == nil {
 		return listpack.Len(z.lp) / 2
 	}
 	return z.tr.n
@@ -106,7 +79,7 @@ func (z *ZSet) Len() int {
 // of up to valLen bytes are going to be added and would not fit
 // (zsetTypeMaybeConvert).
 func (z *ZSet) MaybeConvert(hint, valLen int, lim Limits) {
-	if z.tab == nil && (hint > lim.ListpackEntries || valLen > lim.ListpackValue) {
+	if z.big == nil && (hint > lim.ListpackEntries || valLen > lim.ListpackValue) {
 		z.toSkiplist(hint)
 	}
 }
@@ -118,14 +91,13 @@ func (z *ZSet) toSkiplist(hint int) {
 		return true
 	})
 	*z = *nz
-	z.tr.tab = z.tab
 }
 
 // ToListpackIfFits converts a skiplist to a listpack when it has at most
 // zset-max-listpack-entries members, none longer than the value limit
 // (maxLen is the longest, total their sum), as zsetConvertToListpackIfNeeded.
 func (z *ZSet) ToListpackIfFits(maxLen, total int, lim Limits) {
-	if z.tab == nil || z.tr.n > lim.ListpackEntries || maxLen > lim.ListpackValue || !listpack.SafeToAdd(nil, total) {
+	if z.big == nil || z.tr.n > lim.ListpackEntries || maxLen > lim.ListpackValue || !listpack.SafeToAdd(nil, total) {
 		return
 	}
 	lp := listpack.New()
@@ -248,7 +220,7 @@ func (z *ZSet) slDelete(m []byte) bool {
 
 // maintain shrinks and compacts the dictionary after deletions.
 func (z *ZSet) maintain() {
-	if z.tab == nil || !z.tab.MaybeShrink() {
+	if z.big == nil || !z.tab.MaybeShrink() {
 		return
 	}
 	old := z.tab.Compact()
@@ -259,7 +231,7 @@ func (z *ZSet) maintain() {
 
 // Score returns member m's score.
 func (z *ZSet) Score(m []byte) (float64, bool) {
-	if z.tab == nil {
+	if z.big == nil {
 		_, s, ok := z.lpFind(m)
 		return s, ok
 	}
@@ -298,7 +270,7 @@ func (z *ZSet) Add(s float64, m []byte, flags int, lim Limits) (int, float64) {
 	if math.IsNaN(s) {
 		return OutNaN, 0
 	}
-	if z.tab == nil {
+	if z.big == nil {
 		if e, cur, ok := z.lpFind(m); ok {
 			if nx {
 				return OutNop, 0
@@ -368,7 +340,7 @@ func (z *ZSet) Insert(s float64, m []byte, lim Limits) { z.Add(s, m, 0, lim) }
 
 // Delete removes member m; false if it was absent.
 func (z *ZSet) Delete(m []byte) bool {
-	if z.tab == nil {
+	if z.big == nil {
 		e, _, ok := z.lpFind(m)
 		if ok {
 			z.lp = listpack.Delete(z.lp, e, 2)
@@ -386,11 +358,12 @@ func (z *ZSet) Delete(m []byte) bool {
 // reverse) and its score.
 func (z *ZSet) Rank(m []byte, reverse bool) (int, float64, bool) {
 	n := z.Len()
-	if z.tab == nil {
+	if z.big == nil {
 		r := 0
+		mt := listpack.NewMatcher(m)
 		for e := listpack.First(z.lp); e >= 0; r++ {
 			sp := listpack.Next(z.lp, e)
-			if lpMatch(z.lp, e, m) {
+			if mt.Match(z.lp, e) {
 				s := lpScore(z.lp, sp)
 				if reverse {
 					return n - 1 - r, s, true
@@ -413,16 +386,11 @@ func (z *ZSet) Rank(m []byte, reverse bool) (int, float64, bool) {
 	return r, s, true
 }
 
-func lpMatch(lp []byte, p int, m []byte) bool {
-	mt := listpack.NewMatcher(m)
-	return mt.Match(lp, p)
-}
-
 // ---- iteration ----
 
 // Each calls fn with every member in order until fn returns false.
 func (z *ZSet) Each(fn func(m []byte, s float64) bool) {
-	if z.tab == nil {
+	if z.big == nil {
 		var buf [20]byte
 		for e := listpack.First(z.lp); e >= 0; {
 			sp := listpack.Next(z.lp, e)
@@ -457,7 +425,7 @@ func (z *ZSet) EachReverse(fn func(m []byte, s float64) bool) {
 // Len), from the highest score when reverse.
 func (z *ZSet) RangeByRank(start, end int, reverse bool, fn func(m []byte, s float64)) {
 	n := end - start + 1
-	if z.tab == nil {
+	if z.big == nil {
 		var buf [20]byte
 		var e int
 		if reverse {
@@ -624,7 +592,7 @@ func (z *ZSet) RangeByScore(r ScoreRange, offset, limit int, reverse bool, fn fu
 		return 0
 	}
 	emitted := 0
-	if z.tab == nil {
+	if z.big == nil {
 		var e int
 		if reverse {
 			e = z.lpLastInRange(&r)
@@ -682,7 +650,7 @@ func (z *ZSet) RangeByScore(r ScoreRange, offset, limit int, reverse bool, fn fu
 // RangeByLex is RangeByScore for a member range.
 func (z *ZSet) RangeByLex(r LexRange, offset, limit int, reverse bool, fn func(m []byte, s float64)) int {
 	emitted := 0
-	if z.tab == nil {
+	if z.big == nil {
 		var e int
 		if reverse {
 			e = z.lpLastInLexRange(&r)
@@ -739,7 +707,7 @@ func (z *ZSet) RangeByLex(r LexRange, offset, limit int, reverse bool, fn func(m
 
 // CountByScore is ZCOUNT.
 func (z *ZSet) CountByScore(r ScoreRange) int {
-	if z.tab == nil {
+	if z.big == nil {
 		n := 0
 		for e := z.lpFirstInRange(&r); e >= 0; {
 			sp := listpack.Next(z.lp, e)
@@ -761,7 +729,7 @@ func (z *ZSet) CountByScore(r ScoreRange) int {
 
 // CountByLex is ZLEXCOUNT.
 func (z *ZSet) CountByLex(r LexRange) int {
-	if z.tab == nil {
+	if z.big == nil {
 		n := 0
 		var buf [20]byte
 		for e := z.lpFirstInLexRange(&r); e >= 0; {
@@ -788,7 +756,7 @@ func (z *ZSet) CountByLex(r LexRange) int {
 // DeleteRangeByRank removes ranks start..end (0 <= start <= end < Len).
 func (z *ZSet) DeleteRangeByRank(start, end int) int {
 	n := end - start + 1
-	if z.tab == nil {
+	if z.big == nil {
 		z.lp = listpack.Delete(z.lp, listpack.Seek(z.lp, 2*start), 2*n)
 		return n
 	}
@@ -818,7 +786,7 @@ func (z *ZSet) deleteFrom(p pos, n int, keep func(s float64, m []byte) bool) int
 
 // DeleteRangeByScore removes the members whose scores are in range.
 func (z *ZSet) DeleteRangeByScore(r ScoreRange) int {
-	if z.tab == nil {
+	if z.big == nil {
 		deleted := 0
 		e := z.lpFirstInRange(&r)
 		for e >= 0 {
@@ -842,7 +810,7 @@ func (z *ZSet) DeleteRangeByScore(r ScoreRange) int {
 
 // DeleteRangeByLex removes the members in the lex range.
 func (z *ZSet) DeleteRangeByLex(r LexRange) int {
-	if z.tab == nil {
+	if z.big == nil {
 		deleted := 0
 		var buf [20]byte
 		e := z.lpFirstInLexRange(&r)
@@ -870,7 +838,7 @@ func (z *ZSet) DeleteRangeByLex(r LexRange) int {
 // returns it (appended to buf[:0]) with its score. The set must not be
 // empty.
 func (z *ZSet) Pop(max bool, buf []byte) ([]byte, float64) {
-	if z.tab == nil {
+	if z.big == nil {
 		e := 0
 		if max {
 			e = listpack.Seek(z.lp, -2)
@@ -901,7 +869,7 @@ func (z *ZSet) Pop(max bool, buf []byte) ([]byte, float64) {
 // Random returns a random member and its score (the set must not be
 // empty); the member may alias buf or the set.
 func (z *ZSet) Random(r *rand.Rand, buf []byte) ([]byte, float64) {
-	if z.tab == nil {
+	if z.big == nil {
 		e := listpack.Seek(z.lp, 2*r.IntN(z.Len()))
 		return listpack.GetBytes(z.lp, e, buf), lpScore(z.lp, listpack.Next(z.lp, e))
 	}
@@ -916,7 +884,7 @@ const zrandSubMul = 3
 // listpack in its order, a skiplist in random order.
 func (z *ZSet) RandomDistinct(r *rand.Rand, count int, fn func(m []byte, s float64)) {
 	size := z.Len()
-	if z.tab == nil {
+	if z.big == nil {
 		var buf [20]byte
 		need, left := count, size
 		for e := listpack.First(z.lp); e >= 0 && need > 0; {
@@ -957,7 +925,7 @@ func (z *ZSet) RandomDistinct(r *rand.Rand, count int, fn func(m []byte, s float
 // scores as stored, and returns 0; a skiplist continues from cursor with
 // scores formatted "%.17g".
 func (z *ZSet) Scan(cursor uint64, count int, fn func(m, score []byte)) uint64 {
-	if z.tab == nil {
+	if z.big == nil {
 		var mb, sb [32]byte
 		for e := listpack.First(z.lp); e >= 0; {
 			sp := listpack.Next(z.lp, e)
@@ -976,7 +944,7 @@ func (z *ZSet) Scan(cursor uint64, count int, fn func(m, score []byte)) uint64 {
 
 // Clone returns an independent copy with the same encoding.
 func (z *ZSet) Clone() *ZSet {
-	if z.tab == nil {
+	if z.big == nil {
 		return &ZSet{lp: append([]byte(nil), z.lp...)}
 	}
 	c := NewSkiplist(z.tr.n)
@@ -992,7 +960,7 @@ func (z *ZSet) Clone() *ZSet {
 // buffers; samples is ignored).
 func (z *ZSet) MemoryUsage(samples int) int {
 	const header = 64
-	if z.tab == nil {
+	if z.big == nil {
 		return header + cap(z.lp)
 	}
 	return header + z.tab.MemoryUsage() + z.tr.nodeBytes()
@@ -1004,7 +972,7 @@ func (z *ZSet) ListpackBytes() []byte { return z.lp }
 // SerializedLength is the size in an RDB file without compression: the
 // listpack blob, or the count then each member and its 8-byte binary score.
 func (z *ZSet) SerializedLength() int {
-	if z.tab == nil {
+	if z.big == nil {
 		return rdbLenLen(len(z.lp)) + len(z.lp)
 	}
 	n := rdbLenLen(z.tr.n)

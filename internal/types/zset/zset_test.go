@@ -57,7 +57,7 @@ func same(a, b []entry) bool {
 // checkTree verifies the B+tree invariants.
 func checkTree(t *testing.T, z *ZSet) {
 	t.Helper()
-	if z.tab == nil {
+	if z.big == nil {
 		return
 	}
 	tr := &z.tr

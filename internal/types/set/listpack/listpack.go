@@ -1,37 +1,3 @@
-// Package listpack is Valkey's listpack byte format: a compact sequence of
-// strings and integers in one byte slice, used by small sets and sorted sets
-// (and, on disk, by the RDB *_LISTPACK types, which store these bytes as
-// they are).
-//
-// Layout (little endian), identical to Valkey's listpack.c:
-//
-//	+----------+---------+---------+-----+---------+------+
-//	| total:u32| count:u16| entry 0 | ... | entry n | 0xFF |
-//	+----------+---------+---------+-----+---------+------+
-//	entry = encoding+data, then backlen (1..5 bytes, the size of
-//	        encoding+data as a big-endian base-128 number read right to left)
-//
-// Encodings: 0xxxxxxx 7-bit uint; 10xxxxxx 6-bit-length string;
-// 110xxxxx 13-bit int; 1110xxxx 12-bit-length string; 0xF1/F2/F3/F4
-// 16/24/32/64-bit int; 0xF0 32-bit-length string. A string that is a
-// canonical 64-bit integer (Valkey's string2ll) is always stored as an
-// integer, so entries read back as the same bytes.
-//
-// Positions are byte offsets of entries inside the slice. Operations that
-// change the listpack return the (possibly reallocated) slice; positions
-// taken before a change are invalid after it, except as documented.
-//
-// Caller's duties:
-//  1. Only pass positions obtained from this listpack (First, Next, Seek...).
-//  2. Keep the total under MaxSafeSize (Valkey's LISTPACK_MAX_SAFETY_SIZE);
-//     SafeToAdd tells.
-//  3. Run Validate on bytes that come from outside (RDB, RESTORE) before
-//     using them.
-//
-// Alternatives rejected: a slice of Go strings (a pointer and a 16-byte
-// header per element, scanned by the GC); a private packed format (the RDB
-// listpack types store these exact bytes, and MEMORY USAGE/DEBUG LISTPACK
-// reason about them).
 package listpack
 
 import (
@@ -61,9 +27,6 @@ func NewCap(capacity int) []byte {
 	lp[hdrSize] = eof
 	return lp
 }
-
-// Bytes is the listpack's total size.
-func Bytes(lp []byte) int { return len(lp) }
 
 // SafeToAdd reports whether add more bytes keep lp under MaxSafeSize
 // (lp may be nil).
@@ -382,12 +345,29 @@ func insertAt(lp []byte, at int, s []byte, v int64, isInt bool) []byte {
 	}
 	cnt := Len(lp)
 	old := len(lp)
-	lp = append(lp, ent...) // grow
-	copy(lp[at+len(ent):], lp[at:old])
+	if need := old + len(ent); need > cap(lp) {
+		// Grow to the size needed (small listpacks stay exact, as
+		// Valkey's realloc keeps them), with 1/8 slack past 256 bytes so
+		// that building a large one is not quadratic.
+		nb := make([]byte, need, need+need/8*boolInt(need > 256))
+		copy(nb, lp[:at])
+		copy(nb[at+len(ent):], lp[at:old])
+		lp = nb
+	} else {
+		lp = lp[:need]
+		copy(lp[at+len(ent):], lp[at:old])
+	}
 	copy(lp[at:], ent)
 	setTotal(lp)
 	setLen(lp, cnt+1)
 	return lp
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Append adds s at the end (as an integer when it is one).
@@ -418,15 +398,11 @@ func Delete(lp []byte, p, n int) []byte {
 	cnt := Len(lp)
 	copy(lp[p:], lp[q:])
 	lp = lp[:len(lp)-(q-p)]
+	if slack := cap(lp) - len(lp); slack > 64 && slack > len(lp)/4 {
+		lp = append(make([]byte, 0, len(lp)), lp...)
+	}
 	setTotal(lp)
 	setLen(lp, cnt-removed)
-	return lp
-}
-
-// Replace overwrites the entry at p with s, returning the listpack.
-func Replace(lp []byte, p int, s []byte) []byte {
-	lp = Delete(lp, p, 1)
-	lp, _ = Insert(lp, p, s)
 	return lp
 }
 
@@ -473,24 +449,6 @@ func Find(lp []byte, p int, s []byte, skip int) int {
 		}
 	}
 	return -1
-}
-
-// Compare compares the entry at p with s bytewise (integers by their
-// decimal form): <0, 0, >0.
-func Compare(lp []byte, p int, s []byte) int {
-	var buf [20]byte
-	e := GetBytes(lp, p, buf[:])
-	return compareBytes(e, s)
-}
-
-func compareBytes(a, b []byte) int {
-	if string(a) < string(b) {
-		return -1
-	}
-	if string(a) > string(b) {
-		return 1
-	}
-	return 0
 }
 
 // ErrCorrupt reports listpack bytes that fail validation.

@@ -107,16 +107,20 @@ func TestScanAcrossResizes(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	var cursor uint64
+	changes, last := 0, len(tab.groups)
 	for round := 0; ; round++ {
+		if len(tab.groups) != last {
+			changes, last = changes+1, len(tab.groups)
+		}
 		cursor = tab.Scan(cursor, 10, func(ref uint32) { seen[string(tab.Key(ref))] = true })
-		if round%5 == 0 {
-			for j := 0; j < 500; j++ {
+		switch round % 10 {
+		case 0: // grow past a resize
+			for j := 0; j < 12000; j++ {
 				tab.Insert([]byte("x" + strconv.Itoa(round) + "-" + strconv.Itoa(j)))
 			}
-		}
-		if round%7 == 3 {
-			for j := 0; j < 2000; j++ {
-				tab.Delete([]byte("x" + strconv.Itoa(round-3) + "-" + strconv.Itoa(j)))
+		case 5: // and shrink back
+			for j := 0; j < 12000; j++ {
+				tab.Delete([]byte("x" + strconv.Itoa(round-5) + "-" + strconv.Itoa(j)))
 			}
 			tab.MaybeShrink()
 		}
@@ -128,6 +132,9 @@ func TestScanAcrossResizes(t *testing.T) {
 		if !seen["base"+strconv.Itoa(i)] {
 			t.Fatalf("scan missed base%d", i)
 		}
+	}
+	if changes < 4 {
+		t.Fatalf("the table resized only %d times during the scan", changes)
 	}
 }
 
