@@ -16,7 +16,7 @@ import (
 type Target struct {
 	Name    string
 	Addr    string
-	Timeout time.Duration // per read; 5 s by default
+	Timeout time.Duration // per read; readTimeout by default
 
 	admin     *conn
 	passwords []string // requirepass values a case set: to re-dial the admin connection
@@ -24,7 +24,7 @@ type Target struct {
 
 // NewTarget returns a target for the server at addr.
 func NewTarget(name, addr string) *Target {
-	return &Target{Name: name, Addr: addr, Timeout: 5 * time.Second}
+	return &Target{Name: name, Addr: addr, Timeout: readTimeout}
 }
 
 // Close drops the target's admin connection.
