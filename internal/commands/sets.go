@@ -31,6 +31,7 @@ import (
 	"petrel/internal/errs"
 	"petrel/internal/glob"
 	"petrel/internal/keyspace"
+	"petrel/internal/num"
 	"petrel/internal/resp"
 	"petrel/internal/server"
 	"petrel/internal/types/set"
@@ -497,7 +498,7 @@ func cmdSInterCard(c *server.Ctx) {
 	limit := int64(0)
 	p = c.Parser(2 + int(numkeys))
 	for p.More() && p.Err() == nil {
-		if p.Left() >= 2 && kwFlag(&p, "limit") {
+		if p.Left() >= 2 && takeKeyword(&p, "limit") {
 			if limit = p.Int64Err(errs.LimitNegative); p.Err() == nil && limit < 0 {
 				p.Fail(errs.LimitNegative)
 			}
@@ -583,7 +584,7 @@ func sinterGeneric(c *server.Ctx, keys [][]byte, dst []byte, cardOnly bool, limi
 			if !isInt && onlyIntegers {
 				if first.Encoding() != set.Hashtable {
 					onlyIntegers = false
-				} else if _, ok := parseCanonicalInt(m); !ok {
+				} else if _, ok := num.ParseInt(m); !ok {
 					onlyIntegers = false
 				}
 			}
@@ -727,34 +728,23 @@ func cmdSScan(c *server.Ctx) {
 
 // --- helpers shared with zsets.go -----------------------------------------------
 
-// kw reports whether b is the keyword s, compared as Valkey's strcasecmp
+// isKeyword reports whether b is the keyword s, compared as Valkey's strcasecmp
 // on the C string (bytes from a NUL on are ignored).
-func kw(b []byte, s string) bool {
+func isKeyword(b []byte, s string) bool {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		b = b[:i]
 	}
 	return server.EqualFold(b, s)
 }
 
-// kwFlag consumes the next argument if it is the keyword s (see kw).
-func kwFlag(p *server.Args, s string) bool {
-	if b := p.Peek(); b != nil && kw(b, s) {
+// takeKeyword consumes the next argument if it is the keyword s (see
+// isKeyword).
+func takeKeyword(p *server.Args, s string) bool {
+	if b := p.Peek(); b != nil && isKeyword(b, s) {
 		p.Next()
 		return true
 	}
 	return false
-}
-
-// parseCanonicalInt is Valkey's string2ll.
-func parseCanonicalInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil || strconv.FormatInt(v, 10) != string(b) {
-		return 0, false
-	}
-	return v, true
 }
 
 // scanOpts are SSCAN/ZSCAN's options.
@@ -772,20 +762,20 @@ func parseCollectionScan(c *server.Ctx, zset bool) (scanOpts, error) {
 	p := c.Parser(3)
 	for p.More() && p.Err() == nil {
 		switch {
-		case p.Left() >= 2 && kwFlag(&p, "count"):
+		case p.Left() >= 2 && takeKeyword(&p, "count"):
 			n := p.Int64()
 			if p.Err() == nil && n < 1 {
 				p.Fail(errs.Syntax)
 			}
 			o.count = int(min(n, math.MaxInt32))
-		case p.Left() >= 2 && kwFlag(&p, "match"):
+		case p.Left() >= 2 && takeKeyword(&p, "match"):
 			o.pattern = p.Next()
 			if len(o.pattern) == 1 && o.pattern[0] == '*' {
 				o.pattern = nil
 			}
-		case kwFlag(&p, "novalues"):
+		case takeKeyword(&p, "novalues"):
 			p.Fail(errs.ScanNoValues)
-		case kwFlag(&p, "noscores"):
+		case takeKeyword(&p, "noscores"):
 			if !zset {
 				p.Fail(errs.ScanNoScores)
 			}

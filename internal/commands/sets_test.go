@@ -73,24 +73,24 @@ func (e *collEnv) encoding(t *testing.T, key string) string {
 	return keyspace.EncodingName(en.Encoding())
 }
 
-func rInt(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
-func rBulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
-func rErr(err error) string { return "-" + errs.Text(err) + "\r\n" }
-func rArr(items ...string) string {
+func cInt(n int64) string   { return ":" + strconv.FormatInt(n, 10) + "\r\n" }
+func cBulk(s string) string { return "$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n" }
+func cErr(err error) string { return "-" + errs.Text(err) + "\r\n" }
+func cArr(items ...string) string {
 	return "*" + strconv.Itoa(len(items)) + "\r\n" + strings.Join(items, "")
 }
-func rSet3(items ...string) string {
+func cSet3(items ...string) string {
 	return "~" + strconv.Itoa(len(items)) + "\r\n" + strings.Join(items, "")
 }
-func rBulks(ss ...string) []string {
+func cBulks(ss ...string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = rBulk(s)
+		out[i] = cBulk(s)
 	}
 	return out
 }
 
-func members(prefix string, from, to int) []string {
+func memberNames(prefix string, from, to int) []string {
 	var out []string
 	for i := from; i < to; i++ {
 		out = append(out, prefix+strconv.Itoa(i))
@@ -98,7 +98,7 @@ func members(prefix string, from, to int) []string {
 	return out
 }
 
-func sorted(ss []string) []string {
+func sortedCopy(ss []string) []string {
 	out := slices.Clone(ss)
 	sort.Strings(out)
 	return out
@@ -163,7 +163,7 @@ func TestSetCommandsGoRedis(t *testing.T) {
 		if got := c.SRandMemberN(ctx, "x", -10).Val(); len(got) != 10 {
 			t.Fatalf("SRANDMEMBER -10: %v", got)
 		}
-		if got := c.SRandMemberN(ctx, "x", 3).Val(); len(got) != 3 || len(sorted(got)) != 3 {
+		if got := c.SRandMemberN(ctx, "x", 3).Val(); len(got) != 3 || len(sortedCopy(got)) != 3 {
 			t.Fatalf("SRANDMEMBER 3: %v", got)
 		}
 		keys, cur := c.SScan(ctx, "x", 0, "", 0).Val()
@@ -179,9 +179,9 @@ func TestSetCommandsGoRedis(t *testing.T) {
 
 func TestSetRawRepliesBothProtocols(t *testing.T) {
 	e := newCollEnv(t)
-	e.is(t, rInt(3), "SADD", "s", "c", "a", "b")
-	e.is(t, rArr(rBulks("c", "a", "b")...), "SMEMBERS", "s")
-	e.is3(t, rSet3(rBulks("c", "a", "b")...), "SMEMBERS", "s")
+	e.is(t, cInt(3), "SADD", "s", "c", "a", "b")
+	e.is(t, cArr(cBulks("c", "a", "b")...), "SMEMBERS", "s")
+	e.is3(t, cSet3(cBulks("c", "a", "b")...), "SMEMBERS", "s")
 	e.is3(t, "~0\r\n", "SMEMBERS", "nokey")
 	e.is(t, "*0\r\n", "SMEMBERS", "nokey")
 	e.is3(t, "_\r\n", "SPOP", "nokey")
@@ -190,29 +190,29 @@ func TestSetRawRepliesBothProtocols(t *testing.T) {
 	e.is(t, "*0\r\n", "SRANDMEMBER", "nokey", "2")
 	e.is3(t, "*0\r\n", "SRANDMEMBER", "nokey", "2")
 	e.is3(t, "_\r\n", "SRANDMEMBER", "nokey")
-	e.is(t, rArr(rInt(1), rInt(0)), "SMISMEMBER", "s", "a", "z")
-	e.is(t, rArr(rBulk("0"), rArr()), "SSCAN", "nokey", "0")
-	e.is(t, rArr(rBulk("0"), rArr(rBulk("a"))), "SSCAN", "s", "0", "MATCH", "a")
+	e.is(t, cArr(cInt(1), cInt(0)), "SMISMEMBER", "s", "a", "z")
+	e.is(t, cArr(cBulk("0"), cArr()), "SSCAN", "nokey", "0")
+	e.is(t, cArr(cBulk("0"), cArr(cBulk("a"))), "SSCAN", "s", "0", "MATCH", "a")
 	e.is3(t, "~0\r\n", "SINTER", "s", "nokey")
-	e.is3(t, rSet3(rBulks("c", "a", "b")...), "SINTER", "s", "s")
-	e.is(t, rInt(0), "SINTERSTORE", "d", "s", "nokey")
-	e.is(t, rInt(2), "SINTERCARD", "1", "s", "LIMIT", "2")
+	e.is3(t, cSet3(cBulks("c", "a", "b")...), "SINTER", "s", "s")
+	e.is(t, cInt(0), "SINTERSTORE", "d", "s", "nokey")
+	e.is(t, cInt(2), "SINTERCARD", "1", "s", "LIMIT", "2")
 
 	// Errors, in Valkey's order and words.
-	e.is(t, rErr(errs.WrongArity("sadd")), "SADD", "s")
-	e.is(t, rErr(errs.Syntax), "SPOP", "s", "1", "2")
-	e.is(t, rErr(errs.CountPositive), "SPOP", "s", "-1")
-	e.is(t, rErr(errs.CountPositive), "SPOP", "s", "x")
-	e.is(t, rErr(errs.NotInteger), "SRANDMEMBER", "s", "x")
-	e.is(t, rErr(errs.HRandCountRange), "SRANDMEMBER", "s", "-9223372036854775808")
-	e.is(t, rErr(errs.NumKeysPositive), "SINTERCARD", "0", "s")
-	e.is(t, rErr(errs.NumKeysTooMany), "SINTERCARD", "3", "s")
-	e.is(t, rErr(errs.LimitNegative), "SINTERCARD", "1", "s", "LIMIT", "-1")
-	e.is(t, rErr(errs.Syntax), "SINTERCARD", "1", "s", "LIMIT")
-	e.is(t, rErr(errs.InvalidCursor), "SSCAN", "s", "x")
-	e.is(t, rErr(errs.Syntax), "SSCAN", "s", "0", "COUNT", "0")
-	e.is(t, rErr(errs.ScanNoScores), "SSCAN", "s", "0", "NOSCORES")
-	e.is(t, rArr(rBulk("0"), rArr()), "SSCAN", "nokey", "0", "COUNT", "0") // options unchecked
+	e.is(t, cErr(errs.WrongArity("sadd")), "SADD", "s")
+	e.is(t, cErr(errs.Syntax), "SPOP", "s", "1", "2")
+	e.is(t, cErr(errs.CountPositive), "SPOP", "s", "-1")
+	e.is(t, cErr(errs.CountPositive), "SPOP", "s", "x")
+	e.is(t, cErr(errs.NotInteger), "SRANDMEMBER", "s", "x")
+	e.is(t, cErr(errs.HRandCountRange), "SRANDMEMBER", "s", "-9223372036854775808")
+	e.is(t, cErr(errs.NumKeysPositive), "SINTERCARD", "0", "s")
+	e.is(t, cErr(errs.NumKeysTooMany), "SINTERCARD", "3", "s")
+	e.is(t, cErr(errs.LimitNegative), "SINTERCARD", "1", "s", "LIMIT", "-1")
+	e.is(t, cErr(errs.Syntax), "SINTERCARD", "1", "s", "LIMIT")
+	e.is(t, cErr(errs.InvalidCursor), "SSCAN", "s", "x")
+	e.is(t, cErr(errs.Syntax), "SSCAN", "s", "0", "COUNT", "0")
+	e.is(t, cErr(errs.ScanNoScores), "SSCAN", "s", "0", "NOSCORES")
+	e.is(t, cArr(cBulk("0"), cArr()), "SSCAN", "nokey", "0", "COUNT", "0") // options unchecked
 	e.is(t, "+OK\r\n", "SET", "str", "v")
 	for _, cmd := range [][]string{
 		{"SADD", "str", "a"}, {"SREM", "str", "a"}, {"SCARD", "str"}, {"SISMEMBER", "str", "a"},
@@ -221,9 +221,9 @@ func TestSetRawRepliesBothProtocols(t *testing.T) {
 		{"SUNION", "s", "str"}, {"SDIFF", "str"}, {"SINTERSTORE", "d", "str"}, {"SSCAN", "str", "0"},
 		{"SMOVE", "s", "str", "a"}, {"SMOVE", "str", "s", "a"},
 	} {
-		e.is(t, rErr(errs.WrongType), cmd...)
+		e.is(t, cErr(errs.WrongType), cmd...)
 	}
-	e.is(t, rInt(0), "SMOVE", "nokey", "str", "a") // a missing source wins
+	e.is(t, cInt(0), "SMOVE", "nokey", "str", "a") // a missing source wins
 }
 
 // Encodings and conversions at Valkey's default thresholds and at
@@ -253,7 +253,7 @@ func TestSetEncodings(t *testing.T) {
 	if enc := e.encoding(t, "i"); enc != "hashtable" {
 		t.Fatalf("513 ints: %s", enc)
 	}
-	e.rdb.SAdd(ctx, "l", strs(members("m", 0, 128))...)
+	e.rdb.SAdd(ctx, "l", strs(memberNames("m", 0, 128))...)
 	if enc := e.encoding(t, "l"); enc != "listpack" {
 		t.Fatalf("128 strings: %s", enc)
 	}
@@ -290,7 +290,7 @@ func TestSetEncodings(t *testing.T) {
 			t.Fatalf("%s lost its members", k)
 		}
 	}
-	if got := sorted(e.rdb.SMembers(ctx, "d").Val()); !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+	if got := sortedCopy(e.rdb.SMembers(ctx, "d").Val()); !slices.Equal(got, []string{"a", "b", "c", "d"}) {
 		t.Fatalf("converted set: %v", got)
 	}
 }
@@ -303,10 +303,10 @@ func TestSetRandomCommands(t *testing.T) {
 		name string
 		mems []string
 	}{
-		{"intset", members("", 0, 50)},
-		{"listpack", members("m", 0, 50)},
-		{"hashtable", members("m", 0, 300)},
-		{"big-intset", members("", 0, 400)},
+		{"intset", memberNames("", 0, 50)},
+		{"listpack", memberNames("m", 0, 50)},
+		{"hashtable", memberNames("m", 0, 300)},
+		{"big-intset", memberNames("", 0, 400)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := make([]any, len(tc.mems))
@@ -324,7 +324,7 @@ func TestSetRandomCommands(t *testing.T) {
 				}
 				e.rdb.SAdd(ctx, "k", args...)
 				got = e.rdb.SRandMemberN(ctx, "k", count).Val()
-				if want := min(count, int64(len(tc.mems))); int64(len(got)) != want || len(sorted(slices.Compact(sorted(got)))) != int(want) {
+				if want := min(count, int64(len(tc.mems))); int64(len(got)) != want || len(sortedCopy(slices.Compact(sortedCopy(got)))) != int(want) {
 					t.Fatalf("SRANDMEMBER %d: %d members, distinct? %v", count, len(got), got)
 				}
 				got = e.rdb.SRandMemberN(ctx, "k", -count).Val()
@@ -341,8 +341,8 @@ func TestSetRandomCommands(t *testing.T) {
 				if int64(len(popped)) != min(count, int64(len(tc.mems))) || len(popped)+len(left) != len(tc.mems) {
 					t.Fatalf("SPOP %d: popped %d, left %d", count, len(popped), len(left))
 				}
-				union := sorted(append(slices.Clone(popped), left...))
-				if !slices.Equal(slices.Compact(union), sorted(tc.mems)) {
+				union := sortedCopy(append(slices.Clone(popped), left...))
+				if !slices.Equal(slices.Compact(union), sortedCopy(tc.mems)) {
 					t.Fatalf("SPOP %d: popped and left do not make the set", count)
 				}
 				e.rdb.Del(ctx, "k")
@@ -356,7 +356,7 @@ func TestSetRandomCommands(t *testing.T) {
 func TestSetScanHashtable(t *testing.T) {
 	e := newCollEnv(t)
 	ctx := e.ctx
-	base := members("m", 0, 1000)
+	base := memberNames("m", 0, 1000)
 	args := make([]any, len(base))
 	for i, m := range base {
 		args[i] = m

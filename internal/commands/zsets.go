@@ -226,17 +226,17 @@ func zaddGeneric(c *server.Ctx, flags int) {
 options:
 	for ; i < len(c.Args); i++ {
 		switch a := c.Args[i]; {
-		case kw(a, "nx"):
+		case isKeyword(a, "nx"):
 			flags |= zset.FlagNX
-		case kw(a, "xx"):
+		case isKeyword(a, "xx"):
 			flags |= zset.FlagXX
-		case kw(a, "ch"):
+		case isKeyword(a, "ch"):
 			ch = true
-		case kw(a, "incr"):
+		case isKeyword(a, "incr"):
 			flags |= zset.FlagIncr
-		case kw(a, "gt"):
+		case isKeyword(a, "gt"):
 			flags |= zset.FlagGT
-		case kw(a, "lt"):
+		case isKeyword(a, "lt"):
 			flags |= zset.FlagLT
 		default:
 			break options
@@ -433,7 +433,7 @@ func zrankGeneric(c *server.Ctx, reverse bool) {
 	}
 	withScore := false
 	if len(c.Args) == 4 {
-		if !kw(c.Args[3], "withscore") {
+		if !isKeyword(c.Args[3], "withscore") {
 			c.Error(errs.Syntax)
 			return
 		}
@@ -553,9 +553,9 @@ func zrangeGeneric(c *server.Ctx, keyAt int, dst []byte, typ zrangeType, dir zra
 		a := c.Args[j]
 		left := len(c.Args) - j - 1
 		switch {
-		case !store && kw(a, "withscores"):
+		case !store && isKeyword(a, "withscores"):
 			withScores = true
-		case kw(a, "limit") && left >= 2:
+		case isKeyword(a, "limit") && left >= 2:
 			p := c.Parser(j + 1)
 			offset, limit = p.Int64(), p.Int64()
 			if err := p.Err(); err != nil {
@@ -563,11 +563,11 @@ func zrangeGeneric(c *server.Ctx, keyAt int, dst []byte, typ zrangeType, dir zra
 				return
 			}
 			j += 2
-		case dir == zdirAuto && kw(a, "rev"):
+		case dir == zdirAuto && isKeyword(a, "rev"):
 			dir = zdirReverse
-		case typ == zrangeAuto && kw(a, "bylex"):
+		case typ == zrangeAuto && isKeyword(a, "bylex"):
 			typ = zrangeLex
-		case typ == zrangeAuto && kw(a, "byscore"):
+		case typ == zrangeAuto && isKeyword(a, "byscore"):
 			typ = zrangeScore
 		default:
 			c.Error(errs.Syntax)
@@ -908,8 +908,8 @@ func parseZMPop(c *server.Ctx, at int) (keys [][]byte, max bool, count int64, er
 		return nil, false, 0, errs.Syntax
 	}
 	switch w := c.Args[whereIdx]; {
-	case kw(w, "min"):
-	case kw(w, "max"):
+	case isKeyword(w, "min"):
+	case isKeyword(w, "max"):
 		max = true
 	default:
 		return nil, false, 0, errs.Syntax
@@ -917,7 +917,7 @@ func parseZMPop(c *server.Ctx, at int) (keys [][]byte, max bool, count int64, er
 	count = -1
 	p = c.Parser(int(whereIdx) + 1)
 	for p.More() && p.Err() == nil {
-		if count == -1 && p.Left() >= 2 && kwFlag(&p, "count") {
+		if count == -1 && p.Left() >= 2 && takeKeyword(&p, "count") {
 			if count = p.Int64Err(errs.CountAboveZero); p.Err() == nil && count < 1 {
 				p.Fail(errs.CountAboveZero)
 			}
@@ -1017,7 +1017,7 @@ func cmdZRandMember(c *server.Ctx) {
 		return
 	}
 	withScores := false
-	if len(c.Args) > 4 || (len(c.Args) == 4 && !kw(c.Args[3], "withscores")) {
+	if len(c.Args) > 4 || (len(c.Args) == 4 && !isKeyword(c.Args[3], "withscores")) {
 		c.Error(errs.Syntax)
 		return
 	}
@@ -1150,24 +1150,24 @@ func zsetOpGeneric(c *server.Ctx, dst []byte, numkeysAt int, op zsetOp, cardOnly
 	for p.More() && p.Err() == nil {
 		left := p.Left()
 		switch {
-		case op != opDiff && !cardOnly && left >= int(setnum)+1 && kwFlag(&p, "weights"):
+		case op != opDiff && !cardOnly && left >= int(setnum)+1 && takeKeyword(&p, "weights"):
 			for i := range inputs {
 				inputs[i].Weight = scoreArg(&p, errs.WeightNotFloat)
 			}
-		case op != opDiff && !cardOnly && left >= 2 && kwFlag(&p, "aggregate"):
+		case op != opDiff && !cardOnly && left >= 2 && takeKeyword(&p, "aggregate"):
 			switch a := p.Next(); {
-			case kw(a, "sum"):
+			case isKeyword(a, "sum"):
 				agg = zset.Sum
-			case kw(a, "min"):
+			case isKeyword(a, "min"):
 				agg = zset.Min
-			case kw(a, "max"):
+			case isKeyword(a, "max"):
 				agg = zset.Max
 			default:
 				p.Fail(errs.Syntax)
 			}
-		case dst == nil && !cardOnly && kwFlag(&p, "withscores"):
+		case dst == nil && !cardOnly && takeKeyword(&p, "withscores"):
 			withScores = true
-		case cardOnly && left >= 2 && kwFlag(&p, "limit"):
+		case cardOnly && left >= 2 && takeKeyword(&p, "limit"):
 			if limit = p.Int64Err(errs.LimitNegative); p.Err() == nil && limit < 0 {
 				p.Fail(errs.LimitNegative)
 			}

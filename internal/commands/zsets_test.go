@@ -18,7 +18,7 @@ import (
 	"petrel/internal/server"
 )
 
-func zs(pairs ...any) []redis.Z {
+func zpairs(pairs ...any) []redis.Z {
 	var out []redis.Z
 	for i := 0; i < len(pairs); i += 2 {
 		out = append(out, redis.Z{Score: pairs[i].(float64), Member: pairs[i+1]})
@@ -31,16 +31,16 @@ func TestZSetCommandsGoRedis(t *testing.T) {
 	for _, c := range []*redis.Client{e.rdb, e.rdb3} {
 		ctx := e.ctx
 		c.FlushAll(ctx)
-		if n := c.ZAdd(ctx, "z", zs(1.0, "a", 2.0, "b", 3.5, "c")...).Val(); n != 3 {
+		if n := c.ZAdd(ctx, "z", zpairs(1.0, "a", 2.0, "b", 3.5, "c")...).Val(); n != 3 {
 			t.Fatalf("ZADD = %d", n)
 		}
-		if n := c.ZAddArgs(ctx, "z", redis.ZAddArgs{GT: true, Ch: true, Members: zs(5.0, "a", 1.0, "b")}).Val(); n != 1 {
+		if n := c.ZAddArgs(ctx, "z", redis.ZAddArgs{GT: true, Ch: true, Members: zpairs(5.0, "a", 1.0, "b")}).Val(); n != 1 {
 			t.Fatalf("ZADD GT CH = %d", n)
 		}
 		if s := c.ZIncrBy(ctx, "z", 0.5, "b").Val(); s != 2.5 {
 			t.Fatalf("ZINCRBY = %v", s)
 		}
-		if got := c.ZRangeWithScores(ctx, "z", 0, -1).Val(); !slices.Equal(got, zs(2.5, "b", 3.5, "c", 5.0, "a")) {
+		if got := c.ZRangeWithScores(ctx, "z", 0, -1).Val(); !slices.Equal(got, zpairs(2.5, "b", 3.5, "c", 5.0, "a")) {
 			t.Fatalf("ZRANGE WITHSCORES = %v", got)
 		}
 		if s := c.ZScore(ctx, "z", "c").Val(); s != 3.5 {
@@ -64,7 +64,7 @@ func TestZSetCommandsGoRedis(t *testing.T) {
 		if n := c.ZCount(ctx, "z", "3", "5").Val(); n != 2 {
 			t.Fatalf("ZCOUNT = %d", n)
 		}
-		c.ZAdd(ctx, "lex", zs(0.0, "a", 0.0, "b", 0.0, "c", 0.0, "d")...)
+		c.ZAdd(ctx, "lex", zpairs(0.0, "a", 0.0, "b", 0.0, "c", 0.0, "d")...)
 		if got := c.ZRangeByLex(ctx, "lex", &redis.ZRangeBy{Min: "(a", Max: "[c"}).Val(); !slices.Equal(got, []string{"b", "c"}) {
 			t.Fatalf("ZRANGEBYLEX = %v", got)
 		}
@@ -74,17 +74,17 @@ func TestZSetCommandsGoRedis(t *testing.T) {
 		if n := c.ZRemRangeByLex(ctx, "lex", "[a", "(c").Val(); n != 2 {
 			t.Fatalf("ZREMRANGEBYLEX = %d", n)
 		}
-		if got := c.ZPopMin(ctx, "lex", 5).Val(); !slices.Equal(got, zs(0.0, "c", 0.0, "d")) {
+		if got := c.ZPopMin(ctx, "lex", 5).Val(); !slices.Equal(got, zpairs(0.0, "c", 0.0, "d")) {
 			t.Fatalf("ZPOPMIN = %v", got)
 		}
 		if c.Exists(ctx, "lex").Val() != 0 {
 			t.Fatal("emptied zset still exists")
 		}
-		c.ZAdd(ctx, "w", zs(1.0, "b", 10.0, "x")...)
-		if got := c.ZUnionWithScores(ctx, redis.ZStore{Keys: []string{"z", "w"}, Weights: []float64{1, 2}}).Val(); !slices.Equal(got, zs(3.5, "c", 4.5, "b", 5.0, "a", 20.0, "x")) {
+		c.ZAdd(ctx, "w", zpairs(1.0, "b", 10.0, "x")...)
+		if got := c.ZUnionWithScores(ctx, redis.ZStore{Keys: []string{"z", "w"}, Weights: []float64{1, 2}}).Val(); !slices.Equal(got, zpairs(3.5, "c", 4.5, "b", 5.0, "a", 20.0, "x")) {
 			t.Fatalf("ZUNION = %v", got)
 		}
-		if got := c.ZInterWithScores(ctx, &redis.ZStore{Keys: []string{"z", "w"}, Aggregate: "MAX"}).Val(); !slices.Equal(got, zs(2.5, "b")) {
+		if got := c.ZInterWithScores(ctx, &redis.ZStore{Keys: []string{"z", "w"}, Aggregate: "MAX"}).Val(); !slices.Equal(got, zpairs(2.5, "b")) {
 			t.Fatalf("ZINTER = %v", got)
 		}
 		if got := c.ZDiff(ctx, "z", "w").Val(); !slices.Equal(got, []string{"c", "a"}) {
@@ -100,7 +100,7 @@ func TestZSetCommandsGoRedis(t *testing.T) {
 			t.Fatalf("ZRANGESTORE = %d", n)
 		}
 		key, got := c.ZMPop(ctx, "max", 2, "nokey", "u").Val()
-		if key != "u" || !slices.Equal(got, zs(10.0, "x", 5.0, "a")) {
+		if key != "u" || !slices.Equal(got, zpairs(10.0, "x", 5.0, "a")) {
 			t.Fatalf("ZMPOP = %s %v", key, got)
 		}
 		if got := c.ZRandMemberWithScores(ctx, "u", 10).Val(); len(got) != 2 {
@@ -122,25 +122,25 @@ func TestZSetCommandsGoRedis(t *testing.T) {
 
 func TestZSetRawRepliesBothProtocols(t *testing.T) {
 	e := newCollEnv(t)
-	e.is(t, rInt(3), "ZADD", "z", "1", "a", "2.5", "b", "inf", "c")
-	e.is(t, rArr(rBulk("a"), rBulk("1"), rBulk("b"), rBulk("2.5")), "ZRANGE", "z", "0", "1", "WITHSCORES")
-	e.is3(t, rArr(rArr(rBulk("a"), ",1\r\n"), rArr(rBulk("b"), ",2.5\r\n")), "ZRANGE", "z", "0", "1", "WITHSCORES")
+	e.is(t, cInt(3), "ZADD", "z", "1", "a", "2.5", "b", "inf", "c")
+	e.is(t, cArr(cBulk("a"), cBulk("1"), cBulk("b"), cBulk("2.5")), "ZRANGE", "z", "0", "1", "WITHSCORES")
+	e.is3(t, cArr(cArr(cBulk("a"), ",1\r\n"), cArr(cBulk("b"), ",2.5\r\n")), "ZRANGE", "z", "0", "1", "WITHSCORES")
 	e.is3(t, ",inf\r\n", "ZSCORE", "z", "c")
-	e.is(t, rBulk("inf"), "ZSCORE", "z", "c")
+	e.is(t, cBulk("inf"), "ZSCORE", "z", "c")
 	e.is3(t, "_\r\n", "ZSCORE", "z", "nope")
-	e.is3(t, rArr(":1\r\n", ",2.5\r\n"), "ZRANK", "z", "b", "WITHSCORE")
+	e.is3(t, cArr(":1\r\n", ",2.5\r\n"), "ZRANK", "z", "b", "WITHSCORE")
 	e.is3(t, "_\r\n", "ZRANK", "z", "nope", "WITHSCORE")
 	e.is(t, "*-1\r\n", "ZRANK", "z", "nope", "WITHSCORE")
 	e.is(t, "$-1\r\n", "ZRANK", "z", "nope")
-	e.is(t, rArr(rBulk("a"), rBulk("1")), "ZPOPMIN", "z")
-	e.is3(t, rArr(rBulk("b"), ",2.5\r\n"), "ZPOPMIN", "z")
-	e.is3(t, rArr(rArr(rBulk("c"), ",inf\r\n")), "ZPOPMIN", "z", "1")
+	e.is(t, cArr(cBulk("a"), cBulk("1")), "ZPOPMIN", "z")
+	e.is3(t, cArr(cBulk("b"), ",2.5\r\n"), "ZPOPMIN", "z")
+	e.is3(t, cArr(cArr(cBulk("c"), ",inf\r\n")), "ZPOPMIN", "z", "1")
 	e.is(t, "*0\r\n", "ZPOPMIN", "z")
 	e.is(t, "*-1\r\n", "ZMPOP", "1", "z", "MIN")
 	e.is3(t, "_\r\n", "ZMPOP", "1", "z", "MIN")
-	e.is(t, rInt(2), "ZADD", "z", "1.5", "a", "-0.25", "b")
-	e.is3(t, rArr(rBulk("z"), rArr(rArr(rBulk("b"), ",-0.25\r\n"))), "ZMPOP", "1", "z", "MIN")
-	e.is(t, rArr(rBulk("z"), rArr(rArr(rBulk("a"), rBulk("1.5")))), "ZMPOP", "1", "z", "MIN")
+	e.is(t, cInt(2), "ZADD", "z", "1.5", "a", "-0.25", "b")
+	e.is3(t, cArr(cBulk("z"), cArr(cArr(cBulk("b"), ",-0.25\r\n"))), "ZMPOP", "1", "z", "MIN")
+	e.is(t, cArr(cBulk("z"), cArr(cArr(cBulk("a"), cBulk("1.5")))), "ZMPOP", "1", "z", "MIN")
 	e.is3(t, ",1\r\n", "ZINCRBY", "z", "1", "a")
 	e.is(t, "$-1\r\n", "ZADD", "z", "XX", "INCR", "1", "nope")
 	e.is3(t, "_\r\n", "ZADD", "z", "NX", "INCR", "1", "a")
@@ -169,17 +169,17 @@ func TestZSetRawRepliesBothProtocols(t *testing.T) {
 		{errs.HRandValuesRange, []string{"ZRANDMEMBER", "z", "4611686018427387904", "WITHSCORES"}},
 		{errs.WrongArity("zrank"), []string{"ZRANK", "z", "a", "b", "c"}},
 	} {
-		e.is(t, rErr(c.err), c.args...)
+		e.is(t, cErr(c.err), c.args...)
 	}
-	e.is(t, rInt(1), "ZADD", "inf", "inf", "x")
-	e.is(t, rErr(errs.ScoreNaN), "ZINCRBY", "inf", "-inf", "x")
+	e.is(t, cInt(1), "ZADD", "inf", "inf", "x")
+	e.is(t, cErr(errs.ScoreNaN), "ZINCRBY", "inf", "-inf", "x")
 	e.is(t, "+OK\r\n", "SET", "str", "v")
 	for _, cmd := range [][]string{
 		{"ZADD", "str", "1", "a"}, {"ZSCORE", "str", "a"}, {"ZRANGE", "str", "0", "-1"},
 		{"ZUNION", "1", "str"}, {"ZPOPMIN", "str"}, {"ZMPOP", "2", "nokey", "str", "MIN"},
 		{"ZRANDMEMBER", "str"}, {"ZSCAN", "str", "0"}, {"BZPOPMIN", "str", "0"},
 	} {
-		e.is(t, rErr(errs.WrongType), cmd...)
+		e.is(t, cErr(errs.WrongType), cmd...)
 	}
 }
 
@@ -217,20 +217,20 @@ func TestZSetEncodings(t *testing.T) {
 		t.Fatal("store lost members")
 	}
 	e.rdb.ConfigSet(ctx, "zset-max-listpack-entries", "2")
-	e.rdb.ZAdd(ctx, "c", zs(1.0, "a", 2.0, "b")...)
+	e.rdb.ZAdd(ctx, "c", zpairs(1.0, "a", 2.0, "b")...)
 	if enc := e.encoding(t, "c"); enc != "listpack" {
 		t.Fatalf("configured: %s", enc)
 	}
-	e.rdb.ZAdd(ctx, "c", zs(3.0, "c")...)
+	e.rdb.ZAdd(ctx, "c", zpairs(3.0, "c")...)
 	if enc := e.encoding(t, "c"); enc != "skiplist" {
 		t.Fatalf("past configured: %s", enc)
 	}
 	// -0 survives only in a skiplist, as in Valkey.
-	e.rdb.ZAdd(ctx, "c", zs(math.Copysign(0, -1), "neg")...)
-	e.is(t, rBulk("-0"), "ZSCORE", "c", "neg")
+	e.rdb.ZAdd(ctx, "c", zpairs(math.Copysign(0, -1), "neg")...)
+	e.is(t, cBulk("-0"), "ZSCORE", "c", "neg")
 	e.rdb.ConfigSet(ctx, "zset-max-listpack-entries", "128")
-	e.rdb.ZAdd(ctx, "d", zs(math.Copysign(0, -1), "neg")...)
-	e.is(t, rBulk("0"), "ZSCORE", "d", "neg")
+	e.rdb.ZAdd(ctx, "d", zpairs(math.Copysign(0, -1), "neg")...)
+	e.is(t, cBulk("0"), "ZSCORE", "d", "neg")
 }
 
 // A skiplist-encoded sorted set driven through the server against a model:
