@@ -34,6 +34,7 @@ type Stats struct {
 // Keyspace is every database of one server.
 type Keyspace struct {
 	shards [NumShards]*shard
+	blk    *blockState // waiters of blocking commands (ready.go)
 	numDBs int
 	Stats  Stats
 
@@ -72,7 +73,7 @@ type shard struct {
 
 // New returns a keyspace with n databases.
 func New(n int) *Keyspace {
-	ks := &Keyspace{numDBs: n}
+	ks := &Keyspace{numDBs: n, blk: newBlockState(n)}
 	for i := range ks.shards {
 		a := kvtable.NewArena()
 		sh := &shard{arena: a, tables: make([]*kvtable.Table, n), expCur: make([]uint64, n)}

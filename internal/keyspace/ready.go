@@ -1,10 +1,8 @@
 package keyspace
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
-	"weak"
 )
 
 // Blocking waiters and ready keys: the keyspace half of blocking commands
@@ -72,39 +70,24 @@ type blockState struct {
 	readyMu  sync.Mutex
 	ready    []ReadyKey // guarded by readyMu
 	hasReady atomic.Bool
+
+	waiting atomic.Int64 // waiter registrations: SignalReady's fast path
 }
 
-var (
-	blockStates sync.Map     // weak.Pointer[Keyspace] -> *blockState
-	anyWaiting  atomic.Int64 // waiter registrations in every keyspace: SignalReady's fast path
-	anyReady    atomic.Int64 // keyspaces with ready keys pending: HasReady's fast path
-)
-
-// blocking returns the keyspace's blocking state, creating it if create.
-func (ks *Keyspace) blocking(create bool) *blockState {
-	wp := weak.Make(ks)
-	if v, ok := blockStates.Load(wp); ok {
-		return v.(*blockState)
-	}
-	if !create {
-		return nil
-	}
+func newBlockState(numDBs int) *blockState {
 	bs := &blockState{}
 	for i := range bs.queues {
-		bs.queues[i] = make([]map[string]*waitQueue, ks.numDBs)
+		bs.queues[i] = make([]map[string]*waitQueue, numDBs)
 	}
-	if v, loaded := blockStates.LoadOrStore(wp, bs); loaded {
-		return v.(*blockState)
-	}
-	runtime.AddCleanup(ks, func(wp weak.Pointer[Keyspace]) { blockStates.Delete(wp) }, wp)
 	return bs
 }
+
 
 // Block registers w as waiting for each of keys in db (each key once, in
 // order, behind the waiters already there). The shards of keys must be
 // locked, and w must not be registered already.
 func (db DB) Block(w *Waiter, keys [][]byte) {
-	bs := db.ks.blocking(true)
+	bs := db.ks.blk
 	w.db = db.idx
 	w.mask = 0
 	if cap(w.links) < len(keys) {
@@ -143,7 +126,7 @@ func (db DB) Block(w *Waiter, keys [][]byte) {
 		q.tail = l
 		q.n++
 	}
-	anyWaiting.Add(int64(len(w.links)))
+	bs.waiting.Add(int64(len(w.links)))
 }
 
 func (w *Waiter) waitsFor(key []byte) bool {
@@ -170,7 +153,7 @@ func (ks *Keyspace) Unblock(w *Waiter) {
 	if len(w.links) == 0 {
 		return
 	}
-	bs := ks.blocking(false)
+	bs := ks.blk
 	for i := range w.links {
 		l := &w.links[i]
 		q := l.q
@@ -190,7 +173,7 @@ func (ks *Keyspace) Unblock(w *Waiter) {
 		}
 		*l = waitLink{}
 	}
-	anyWaiting.Add(-int64(len(w.links)))
+	bs.waiting.Add(-int64(len(w.links)))
 	w.links = w.links[:0]
 	w.mask = 0
 }
@@ -200,11 +183,8 @@ func (ks *Keyspace) Unblock(w *Waiter) {
 // to serve once the writing command has released its locks. The key's
 // shard must be locked. Cheap when nobody waits.
 func (db DB) SignalReady(key []byte) {
-	if anyWaiting.Load() == 0 {
-		return
-	}
-	bs := db.ks.blocking(false)
-	if bs == nil {
+	bs := db.ks.blk
+	if bs.waiting.Load() == 0 {
 		return
 	}
 	m := bs.queues[ShardOf(key)][db.idx]
@@ -218,10 +198,7 @@ func (db DB) SignalReady(key []byte) {
 	q.ready = true
 	bs.readyMu.Lock()
 	bs.ready = append(bs.ready, ReadyKey{DB: db.idx, Key: q.key})
-	if !bs.hasReady.Load() {
-		bs.hasReady.Store(true)
-		anyReady.Add(1)
-	}
+	bs.hasReady.Store(true)
 	bs.readyMu.Unlock()
 }
 
@@ -229,8 +206,8 @@ func (db DB) SignalReady(key []byte) {
 // that exists now, as after SWAPDB or FLUSH... made other keys visible. It
 // takes the shard locks itself: the caller must hold none.
 func (ks *Keyspace) SignalReadyExisting(db int, now int64) {
-	bs := ks.blocking(false)
-	if bs == nil || anyWaiting.Load() == 0 {
+	bs := ks.blk
+	if bs.waiting.Load() == 0 {
 		return
 	}
 	view := ks.View(db, now)
@@ -246,17 +223,11 @@ func (ks *Keyspace) SignalReadyExisting(db int, now int64) {
 }
 
 // HasReady reports whether keys are waiting to be served.
-func (ks *Keyspace) HasReady() bool {
-	if anyReady.Load() == 0 {
-		return false
-	}
-	bs := ks.blocking(false)
-	return bs != nil && bs.hasReady.Load()
-}
+func (ks *Keyspace) HasReady() bool { return ks.blk.hasReady.Load() }
 
 // TakeReady moves the keys signalled so far to dst, in signal order.
 func (ks *Keyspace) TakeReady(dst []ReadyKey) []ReadyKey {
-	bs := ks.blocking(false)
+	bs := ks.blk
 	if bs == nil {
 		return dst
 	}
@@ -264,10 +235,7 @@ func (ks *Keyspace) TakeReady(dst []ReadyKey) []ReadyKey {
 	dst = append(dst, bs.ready...)
 	clear(bs.ready)
 	bs.ready = bs.ready[:0]
-	if bs.hasReady.Load() {
-		bs.hasReady.Store(false)
-		anyReady.Add(-1)
-	}
+	bs.hasReady.Store(false)
 	bs.readyMu.Unlock()
 	return dst
 }
@@ -276,7 +244,7 @@ func (ks *Keyspace) TakeReady(dst []ReadyKey) []ReadyKey {
 // clears the key's ready mark (signals from now on list it again). The
 // key's shard must be locked.
 func (ks *Keyspace) Waiters(db int, key string, dst []*Waiter) []*Waiter {
-	bs := ks.blocking(false)
+	bs := ks.blk
 	if bs == nil {
 		return dst
 	}
@@ -294,7 +262,7 @@ func (ks *Keyspace) Waiters(db int, key string, dst []*Waiter) []*Waiter {
 // BlockingKeys is the number of keys clients wait for (INFO
 // total_blocking_keys).
 func (ks *Keyspace) BlockingKeys() int64 {
-	if bs := ks.blocking(false); bs != nil {
+	if bs := ks.blk; bs != nil {
 		return bs.keys.Load()
 	}
 	return 0
