@@ -82,7 +82,6 @@ func newBlockState(numDBs int) *blockState {
 	return bs
 }
 
-
 // Block registers w as waiting for each of keys in db (each key once, in
 // order, behind the waiters already there). The shards of keys must be
 // locked, and w must not be registered already.
