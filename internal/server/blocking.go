@@ -249,6 +249,14 @@ func (s *Server) serveWaiter(bc *blockedClient, key string) {
 	start := time.Now()
 	mask := bc.mask | bc.w.Mask()
 	s.ks.Lock(mask)
+	if bc.c.killed.Load() {
+		// Killed while blocked (its goroutine may not have noticed yet):
+		// nothing is handed to it; the element stays for the next waiter.
+		s.ks.Unblock(&bc.w)
+		s.ks.Unlock(mask)
+		s.finishBlocked(bc, outGone)
+		return
+	}
 	db := s.ks.View(bc.db, start.UnixMilli())
 	db.NoTouch = bc.noTouch
 	if e, ok := db.Peek([]byte(key)); !ok || e.Type() != bc.typ {
