@@ -26,11 +26,13 @@ func AppendDouble(dst []byte, f float64) []byte {
 	if f >= -half && f <= half && f == math.Trunc(f) {
 		return strconv.AppendInt(dst, int64(f), 10)
 	}
-	return appendFpconv(dst, f)
+	return AppendFpconv(dst, f)
 }
 
-// appendFpconv lays out the shortest digits of f like fpconv's emit_digits.
-func appendFpconv(dst []byte, f float64) []byte {
+// AppendFpconv lays out the shortest round-trip digits of a finite,
+// non-zero f as Valkey's fpconv_dtoa does (no integer shortcut: DEBUG
+// DIGEST hashes scores in this form).
+func AppendFpconv(dst []byte, f float64) []byte {
 	var tmp [32]byte
 	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±XX
 	neg := e[0] == '-'

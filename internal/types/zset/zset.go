@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"petrel/internal/num"
 	"petrel/internal/types/set/listpack"
@@ -1001,56 +1000,5 @@ func AppendFpconv(dst []byte, f float64) []byte {
 	if math.IsInf(f, 0) || math.IsNaN(f) || f == 0 {
 		return num.AppendDouble(dst, f)
 	}
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	if e[0] == '-' {
-		e = e[1:]
-		dst = append(dst, '-')
-	}
-	var digits [24]byte
-	nd, i := 0, 0
-	for ; i < len(e) && e[i] != 'e'; i++ {
-		if e[i] != '.' {
-			digits[nd] = e[i]
-			nd++
-		}
-	}
-	exp10, _ := strconv.Atoi(string(e[i+1:]))
-	k := exp10 - (nd - 1)
-	absExp := exp10
-	if absExp < 0 {
-		absExp = -absExp
-	}
-	if k >= 0 && absExp < nd+7 {
-		dst = append(dst, digits[:nd]...)
-		for j := 0; j < k; j++ {
-			dst = append(dst, '0')
-		}
-		return dst
-	}
-	if k < 0 && (k > -7 || absExp < 4) {
-		offset := nd + k
-		if offset <= 0 {
-			dst = append(dst, '0', '.')
-			for j := 0; j < -offset; j++ {
-				dst = append(dst, '0')
-			}
-			return append(dst, digits[:nd]...)
-		}
-		dst = append(dst, digits[:offset]...)
-		dst = append(dst, '.')
-		return append(dst, digits[offset:nd]...)
-	}
-	dst = append(dst, digits[0])
-	if nd > 1 {
-		dst = append(dst, '.')
-		dst = append(dst, digits[1:nd]...)
-	}
-	dst = append(dst, 'e')
-	if exp10 < 0 {
-		dst = append(dst, '-')
-	} else {
-		dst = append(dst, '+')
-	}
-	return strconv.AppendInt(dst, int64(absExp), 10)
+	return num.AppendFpconv(dst, f)
 }
