@@ -678,7 +678,12 @@ func cmdSwapdb(c *server.Ctx) {
 		return
 	}
 	if a != b {
-		c.Unlocked(func() { ks.SwapDB(int(a), int(b)) })
+		c.Unlocked(func() {
+			ks.SwapDB(int(a), int(b))
+			// Keys that appeared in either database may serve blocked clients.
+			ks.SignalReadyExisting(int(a), c.DB.Now)
+			ks.SignalReadyExisting(int(b), c.DB.Now)
+		})
 	}
 	c.ModifiedN(1)
 	c.W.OK()

@@ -907,3 +907,33 @@ func TestListHotPathAllocs(t *testing.T) {
 		}
 	}
 }
+
+// A key a client blocks on that gets a value by RENAME, MOVE or SWAPDB
+// (not a push) serves the client, as Valkey's dbAdd signals it.
+func TestBlockingServedByRenameAndSwapDB(t *testing.T) {
+	e := newListEnv(t)
+	c := servertest.Dial(t, e.srv)
+	c.Send("BLPOP", "dst", "0")
+	waitBlocked(t, e, 1)
+	e.is(t, ltInt(1), "RPUSH", "src", "a")
+	e.is(t, "+OK\r\n", "RENAME", "src", "dst")
+	if got := c.ReadReply(); got != "*2\r\n$3\r\ndst\r\n$1\r\na\r\n" {
+		t.Fatalf("after RENAME: %q", got)
+	}
+
+	c.Send("BLPOP", "k", "0")
+	waitBlocked(t, e, 1)
+	other := servertest.Dial(t, e.srv)
+	if got := other.Do("SELECT", "1"); got != "+OK\r\n" {
+		t.Fatal(got)
+	}
+	if got := other.Do("RPUSH", "k", "b"); got != ":1\r\n" {
+		t.Fatal(got)
+	}
+	if got := other.Do("SWAPDB", "0", "1"); got != "+OK\r\n" {
+		t.Fatal(got)
+	}
+	if got := c.ReadReply(); got != "*2\r\n$1\r\nk\r\n$1\r\nb\r\n" {
+		t.Fatalf("after SWAPDB: %q", got)
+	}
+}

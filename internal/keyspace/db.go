@@ -336,6 +336,11 @@ func (db DB) SetObject(key []byte, typ, enc uint8, o any, expire int64) {
 	binary.LittleEndian.PutUint32(idx[:], i)
 	t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
 	sh.trackLocked(i, t, key, o)
+	if typ == TypeList || typ == TypeZSet || typ == TypeStream {
+		// A key clients may block on got a value, however it got it
+		// (a push, RENAME, MOVE, COPY, a STORE command), as Valkey's dbAdd.
+		db.SignalReady(key)
+	}
 }
 
 // Delete removes key; false if it did not exist (or had expired). In
