@@ -112,31 +112,17 @@ func setEncoding(s *setValue) uint8 {
 func newRand() *rand.Rand { return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())) }
 
 // setOf returns the set an entry holds, or WRONGTYPE.
-func setOf(e keyspace.Entry) (*setValue, error) {
-	if e.Type() != keyspace.TypeSet {
-		return nil, errs.WrongType
-	}
-	return e.Object().(*setValue), nil
-}
+func setOf(e keyspace.Entry) (*setValue, error) { return objectOf[*setValue](e, keyspace.TypeSet) }
 
 // setRead finds key for a read command: the set, nil when missing, or
 // WRONGTYPE.
 func setRead(db keyspace.DB, key []byte) (*setValue, error) {
-	e, ok := db.LookupRead(key)
-	if !ok {
-		return nil, nil
-	}
-	return setOf(e)
+	return readObject[*setValue](db, key, keyspace.TypeSet)
 }
 
 // setWrite finds key for a write command.
 func setWrite(db keyspace.DB, key []byte) (*setValue, keyspace.Entry, error) {
-	e, ok := db.LookupWrite(key)
-	if !ok {
-		return nil, e, nil
-	}
-	s, err := setOf(e)
-	return s, e, err
+	return writeObject[*setValue](db, key, keyspace.TypeSet)
 }
 
 // syncSetEncoding records s's encoding on its entry after a change.

@@ -116,31 +116,17 @@ func zsetEncoding(z *zsetValue) uint8 {
 	return keyspace.EncSkiplist
 }
 
-func zsetOf(e keyspace.Entry) (*zsetValue, error) {
-	if e.Type() != keyspace.TypeZSet {
-		return nil, errs.WrongType
-	}
-	return e.Object().(*zsetValue), nil
-}
+func zsetOf(e keyspace.Entry) (*zsetValue, error) { return objectOf[*zsetValue](e, keyspace.TypeZSet) }
 
 // zsetRead finds key for a read: the sorted set, nil when missing, or
 // WRONGTYPE.
 func zsetRead(db keyspace.DB, key []byte) (*zsetValue, error) {
-	e, ok := db.LookupRead(key)
-	if !ok {
-		return nil, nil
-	}
-	return zsetOf(e)
+	return readObject[*zsetValue](db, key, keyspace.TypeZSet)
 }
 
 // zsetWrite finds key for a write.
 func zsetWrite(db keyspace.DB, key []byte) (*zsetValue, keyspace.Entry, error) {
-	e, ok := db.LookupWrite(key)
-	if !ok {
-		return nil, e, nil
-	}
-	z, err := zsetOf(e)
-	return z, e, err
+	return writeObject[*zsetValue](db, key, keyspace.TypeZSet)
 }
 
 func syncZSetEncoding(e keyspace.Entry, z *zsetValue) {
