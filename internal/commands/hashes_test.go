@@ -678,7 +678,7 @@ func BenchmarkHashHandlers(b *testing.B) {
 			run(cmdHSet, args)
 			if i%len(keys) == len(keys)-1 {
 				b.StopTimer()
-				ks.FlushAll(false)
+				ks.FlushAll(ks.View(0, 0), false)
 				b.StartTimer()
 			}
 			i++

@@ -615,7 +615,7 @@ func cmdRandomkey(c *server.Ctx) {
 
 func cmdDbsize(c *server.Ctx) {
 	var n int
-	c.Unlocked(func() { n = c.Srv.Keyspace().DBSize(c.DB.Index()) })
+	c.Unlocked(func() { n = c.Srv.Keyspace().Size(c.DB) })
 	c.W.Int(int64(n))
 }
 
@@ -640,7 +640,7 @@ func cmdFlushdb(c *server.Ctx) {
 		return
 	}
 	var n int
-	c.Unlocked(func() { n = c.Srv.Keyspace().FlushDB(c.DB.Index()) })
+	c.Unlocked(func() { n = c.Srv.Keyspace().FlushDB(c.DB) })
 	c.ModifiedN(int64(n))
 	c.W.OK()
 }
@@ -651,7 +651,7 @@ func cmdFlushall(c *server.Ctx) {
 		return
 	}
 	var n int
-	c.Unlocked(func() { n = c.Srv.Keyspace().FlushAll(async) })
+	c.Unlocked(func() { n = c.Srv.Keyspace().FlushAll(c.DB, async) })
 	c.ModifiedN(int64(n))
 	c.W.OK()
 }
@@ -679,10 +679,10 @@ func cmdSwapdb(c *server.Ctx) {
 	}
 	if a != b {
 		c.Unlocked(func() {
-			ks.SwapDB(int(a), int(b))
+			ks.SwapDB(c.DB, int(a), int(b))
 			// Keys that appeared in either database may serve blocked clients.
-			ks.SignalReadyExisting(int(a), c.DB.Now)
-			ks.SignalReadyExisting(int(b), c.DB.Now)
+			ks.SignalReadyExisting(c.DB.WithIndex(int(a)))
+			ks.SignalReadyExisting(c.DB.WithIndex(int(b)))
 		})
 	}
 	c.ModifiedN(1)

@@ -32,6 +32,9 @@ type DB struct {
 	// ImportSource is a CLIENT IMPORT-SOURCE client: in import mode it
 	// sees keys whose TTL passed as live (importmode.go).
 	ImportSource bool
+	// Held says the caller holds every shard lock (EXEC, a script): the
+	// whole-keyspace operations given this view take no locks.
+	Held bool
 }
 
 // View returns a view of database db at time now (unix ms).

@@ -9,16 +9,46 @@ import (
 )
 
 // These operations span databases or shards and take the shard locks
-// themselves; callers must hold none.
+// themselves; callers must hold none, unless the view they pass says the
+// caller already holds every shard (DB.Held: EXEC, scripts).
+
+// lock and unlock take one shard's lock for a whole-keyspace operation,
+// unless the caller holds them all.
+func (v DB) lock(sh *shard) {
+	if !v.Held {
+		sh.mu.Lock()
+	}
+}
+
+func (v DB) unlock(sh *shard) {
+	if !v.Held {
+		sh.mu.Unlock()
+	}
+}
+
+func (v DB) lockAll() {
+	if !v.Held {
+		v.ks.Lock(AllShards)
+	}
+}
+
+func (v DB) unlockAll() {
+	if !v.Held {
+		v.ks.Unlock(AllShards)
+	}
+}
 
 // DBSize returns the number of keys in db (keys past their TTL but not yet
 // reclaimed included, as Valkey counts them).
-func (ks *Keyspace) DBSize(db int) int {
+func (ks *Keyspace) DBSize(db int) int { return ks.Size(ks.View(db, 0)) }
+
+// Size is DBSize of the view's database.
+func (ks *Keyspace) Size(v DB) int {
 	n := 0
 	for _, sh := range ks.shards {
-		sh.mu.Lock()
-		n += sh.tables[db].Len()
-		sh.mu.Unlock()
+		v.lock(sh)
+		n += sh.tables[v.idx].Len()
+		v.unlock(sh)
 	}
 	return n
 }
@@ -35,9 +65,10 @@ func (ks *Keyspace) KeyCounts(db int) (keys, expires int) {
 }
 
 // FlushDB empties one database and returns the number of keys it held.
-func (ks *Keyspace) FlushDB(db int) int {
-	ks.Lock(AllShards)
-	defer ks.Unlock(AllShards)
+func (ks *Keyspace) FlushDB(v DB) int {
+	v.lockAll()
+	defer v.unlockAll()
+	db := v.idx
 	n := 0
 	for _, sh := range ks.shards {
 		n += sh.tables[db].Len()
@@ -49,8 +80,8 @@ func (ks *Keyspace) FlushDB(db int) int {
 // FlushAll empties every database and returns the number of keys they
 // held. With async the old memory is released by a background goroutine
 // after the new, empty arenas are in place.
-func (ks *Keyspace) FlushAll(async bool) int {
-	ks.Lock(AllShards)
+func (ks *Keyspace) FlushAll(v DB, async bool) int {
+	v.lockAll()
 	old := make([]*kvtable.Arena, 0, NumShards)
 	n := 0
 	for _, sh := range ks.shards {
@@ -66,7 +97,7 @@ func (ks *Keyspace) FlushAll(async bool) int {
 		sh.objects, sh.freeObj = nil, nil
 		sh.volatile = nil
 	}
-	ks.Unlock(AllShards)
+	v.unlockAll()
 	release := func() {
 		for _, a := range old {
 			a.Release()
@@ -105,9 +136,9 @@ func (sh *shard) clearDBLocked(db int) {
 }
 
 // SwapDB swaps the contents of two databases atomically.
-func (ks *Keyspace) SwapDB(a, b int) {
-	ks.Lock(AllShards)
-	defer ks.Unlock(AllShards)
+func (ks *Keyspace) SwapDB(v DB, a, b int) {
+	v.lockAll()
+	defer v.unlockAll()
 	for _, sh := range ks.shards {
 		sh.tables[a], sh.tables[b] = sh.tables[b], sh.tables[a]
 		sh.expCur[a], sh.expCur[b] = sh.expCur[b], sh.expCur[a]
@@ -123,7 +154,7 @@ func (ks *Keyspace) Keys(v DB, filter KeyFilter) [][]byte {
 	db, now, showExpired := v.idx, v.Now, v.expiredPolicy(false) == expiredIgnore
 	var out [][]byte
 	for _, sh := range ks.shards {
-		sh.mu.Lock()
+		v.lock(sh)
 		t := sh.tables[db]
 		var cur uint64
 		for t.Len() > 0 {
@@ -140,7 +171,7 @@ func (ks *Keyspace) Keys(v DB, filter KeyFilter) [][]byte {
 				break
 			}
 		}
-		sh.mu.Unlock()
+		v.unlock(sh)
 	}
 	return out
 }
@@ -170,7 +201,7 @@ func (ks *Keyspace) Scan(v DB, cursor uint64, count int, filter KeyFilter) ([][]
 	}
 	for si < NumShards {
 		sh := ks.shards[si]
-		sh.mu.Lock()
+		v.lock(sh)
 		t := sh.tables[db]
 		for t.Len() > 0 {
 			tc = t.Scan(tc, func(r kvtable.Ref) {
@@ -201,7 +232,7 @@ func (ks *Keyspace) Scan(v DB, cursor uint64, count int, filter KeyFilter) ([][]
 		if t.Len() == 0 {
 			tc = 0
 		}
-		sh.mu.Unlock()
+		v.unlock(sh)
 		if tc == 0 {
 			si++
 		}
@@ -222,34 +253,34 @@ func (ks *Keyspace) Scan(v DB, cursor uint64, count int, filter KeyFilter) ([][]
 func (ks *Keyspace) RandomKey(v DB) []byte {
 	db, now, policy := v.idx, v.Now, v.expiredPolicy(false)
 	for attempt := 0; attempt < 100; attempt++ {
-		total := ks.DBSize(db)
+		total := ks.Size(v)
 		if total == 0 {
 			return nil
 		}
 		// Pick a shard weighted by its size, then a key in it.
 		pick := rand.IntN(total)
 		for _, sh := range ks.shards {
-			sh.mu.Lock()
+			v.lock(sh)
 			t := sh.tables[db]
 			if pick >= t.Len() {
 				pick -= t.Len()
-				sh.mu.Unlock()
+				v.unlock(sh)
 				continue
 			}
 			r, ok := t.RandomRef(rand.Uint64())
 			if !ok {
-				sh.mu.Unlock()
+				v.unlock(sh)
 				break
 			}
 			if exp := t.Expire(r); exp != 0 && now > exp && (policy == expiredDelete || policy == expiredKeep && attempt < 99) {
 				if policy == expiredDelete {
 					v.expireLocked(sh, t, r)
 				}
-				sh.mu.Unlock()
+				v.unlock(sh)
 				break
 			}
 			k := append([]byte(nil), t.Key(r)...)
-			sh.mu.Unlock()
+			v.unlock(sh)
 			return k
 		}
 	}

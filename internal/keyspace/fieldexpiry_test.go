@@ -64,7 +64,7 @@ func TestFieldExpiryIndexFollowsKeys(t *testing.T) {
 	if n0, n1 := ks.KeysWithVolatileItems(0), ks.KeysWithVolatileItems(1); n0 != 1 || n1 != 1 {
 		t.Fatalf("after copy and move: %d %d", n0, n1)
 	}
-	ks.SwapDB(1, 3)
+	ks.SwapDB(ks.View(0, 0), 1, 3)
 	if n1, n3 := ks.KeysWithVolatileItems(1), ks.KeysWithVolatileItems(3); n1 != 1 || n3 != 1 {
 		t.Fatalf("after swap: %d %d", n1, n3)
 	}
@@ -101,7 +101,7 @@ func TestFieldExpiryIndexFollowsKeys(t *testing.T) {
 	if n := ks.KeysWithVolatileItems(1); n != 1 {
 		t.Fatalf("c still has a deadline: %d", n)
 	}
-	ks.FlushAll(false)
+	ks.FlushAll(ks.View(0, 0), false)
 	if n := ks.KeysWithVolatileItems(1); n != 0 {
 		t.Fatalf("after FLUSHALL: %d", n)
 	}

@@ -7,7 +7,7 @@ import "petrel/internal/kvtable"
 // HTSTATS). main is the main arrays, target the arrays of resizes in
 // progress; each ok is false when no shard has such an array. Locks one
 // shard at a time.
-func (ks *Keyspace) HTStats(db int, full bool) (main, target kvtable.ArrayStats, mainOK, targetOK bool) {
+func (ks *Keyspace) HTStats(v DB, full bool) (main, target kvtable.ArrayStats, mainOK, targetOK bool) {
 	add := func(sum *kvtable.ArrayStats, st kvtable.ArrayStats) {
 		sum.Buckets += st.Buckets
 		sum.Entries += st.Entries
@@ -23,8 +23,8 @@ func (ks *Keyspace) HTStats(db int, full bool) (main, target kvtable.ArrayStats,
 		}
 	}
 	for _, sh := range ks.shards {
-		sh.mu.Lock()
-		t := sh.tables[db]
+		v.lock(sh)
+		t := sh.tables[v.idx]
 		if st, ok := t.Stats(0, full); ok {
 			add(&main, st)
 			mainOK = true
@@ -33,7 +33,7 @@ func (ks *Keyspace) HTStats(db int, full bool) (main, target kvtable.ArrayStats,
 			add(&target, st)
 			targetOK = true
 		}
-		sh.mu.Unlock()
+		v.unlock(sh)
 	}
 	return
 }

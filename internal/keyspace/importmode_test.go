@@ -89,7 +89,7 @@ func TestImportModeExpiryPolicies(t *testing.T) {
 
 func TestHTStatsCombinesShards(t *testing.T) {
 	ks := newKS(t)
-	if _, _, mainOK, targetOK := ks.HTStats(0, false); mainOK || targetOK {
+	if _, _, mainOK, targetOK := ks.HTStats(ks.View(0, 0), false); mainOK || targetOK {
 		t.Fatal("an empty database has tables to describe")
 	}
 	const n = 1000
@@ -98,7 +98,7 @@ func TestHTStatsCombinesShards(t *testing.T) {
 		withKey(ks, 0, 1, k, func(db DB) { db.SetString([]byte(k), []byte("v"), 0, false) })
 	}
 	ks.Cron(1e9) // finish every resize
-	main, _, mainOK, targetOK := ks.HTStats(0, true)
+	main, _, mainOK, targetOK := ks.HTStats(ks.View(0, 0), true)
 	if !mainOK || targetOK || main.Entries != n || main.Buckets < n/2 {
 		t.Fatalf("stats: %+v ok %v target %v", main, mainOK, targetOK)
 	}
@@ -115,7 +115,7 @@ func TestHTStatsCombinesShards(t *testing.T) {
 		withKey(ks, 0, 1, k, func(db DB) { db.Delete([]byte(k)) })
 	}
 	ks.Cron(1e9)
-	if main, _, mainOK, _ := ks.HTStats(0, false); mainOK {
+	if main, _, mainOK, _ := ks.HTStats(ks.View(0, 0), false); mainOK {
 		t.Fatalf("buckets kept after every key was deleted: %+v", main)
 	}
 }

@@ -113,7 +113,7 @@ func TestSwapFlushAndCopy(t *testing.T) {
 	ks := newKS(t)
 	withKey(ks, 0, 1, "a", func(db DB) { db.SetString([]byte("a"), []byte("zero"), 0, false) })
 	withKey(ks, 1, 1, "b", func(db DB) { db.SetString([]byte("b"), []byte("one"), 0, false) })
-	ks.SwapDB(0, 1)
+	ks.SwapDB(ks.View(0, 0), 0, 1)
 	if ks.DBSize(0) != 1 || ks.DBSize(1) != 1 {
 		t.Fatal("sizes after swap")
 	}
@@ -135,11 +135,11 @@ func TestSwapFlushAndCopy(t *testing.T) {
 			t.Fatal("copy lost the value")
 		}
 	})
-	ks.FlushDB(5)
+	ks.FlushDB(ks.View(5, 0))
 	if ks.DBSize(5) != 0 || ks.DBSize(0) != 1 {
 		t.Fatal("flushdb")
 	}
-	ks.FlushAll(true)
+	ks.FlushAll(ks.View(0, 0), true)
 	for i := 0; i < 16; i++ {
 		if ks.DBSize(i) != 0 {
 			t.Fatal("flushall")

@@ -126,12 +126,12 @@ func TestScanReclaimsExpiredMatches(t *testing.T) {
 	if len(expired) != 50 || ks.DBSize(0) != 50 {
 		t.Fatalf("reclaimed %d, left %d", len(expired), ks.DBSize(0))
 	}
-	if n := ks.FlushDB(0); n != 50 {
+	if n := ks.FlushDB(ks.View(0, 0)); n != 50 {
 		t.Fatalf("FlushDB reported %d keys", n)
 	}
 	withKey(ks, 3, 1000, "x", func(db DB) { db.SetString([]byte("x"), []byte("v"), 0, false) })
 	withKey(ks, 4, 1000, "y", func(db DB) { db.SetString([]byte("y"), []byte("v"), 0, false) })
-	if n := ks.FlushAll(false); n != 2 {
+	if n := ks.FlushAll(ks.View(0, 0), false); n != 2 {
 		t.Fatalf("FlushAll reported %d keys", n)
 	}
 }

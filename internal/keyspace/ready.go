@@ -204,20 +204,19 @@ func (db DB) SignalReady(key []byte) {
 // SignalReadyExisting signals every key of db that clients wait for and
 // that exists now, as after SWAPDB or FLUSH... made other keys visible. It
 // takes the shard locks itself: the caller must hold none.
-func (ks *Keyspace) SignalReadyExisting(db int, now int64) {
+func (ks *Keyspace) SignalReadyExisting(view DB) {
 	bs := ks.blk
 	if bs.waiting.Load() == 0 {
 		return
 	}
-	view := ks.View(db, now)
 	for sh := range bs.queues {
-		ks.Lock(1 << uint(sh))
-		for key := range bs.queues[sh][db] {
+		view.lock(ks.shards[sh])
+		for key := range bs.queues[sh][view.idx] {
 			if view.Exists([]byte(key)) {
 				view.SignalReady([]byte(key))
 			}
 		}
-		ks.Unlock(1 << uint(sh))
+		view.unlock(ks.shards[sh])
 	}
 }
 

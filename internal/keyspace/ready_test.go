@@ -93,7 +93,7 @@ func TestSignalReadyExisting(t *testing.T) {
 	db.Block(w, [][]byte{[]byte("a"), []byte("b")})
 	db.SetString([]byte("b"), []byte("v"), 0, false)
 	ks.Unlock(AllShards)
-	ks.SignalReadyExisting(0, 0)
+	ks.SignalReadyExisting(ks.View(0, 0))
 	if ready := ks.TakeReady(nil); len(ready) != 1 || ready[0].Key != "b" {
 		t.Fatalf("ready = %v", ready)
 	}

@@ -23,7 +23,8 @@ type Ctx struct {
 	Spec   *cmdspec.Spec
 	Now    time.Time // the one clock reading of this command
 
-	locked keyspace.Mask
+	locked keyspace.Mask // shards the dispatcher locked for this command
+	held   keyspace.Mask // shards a caller (EXEC, a script) already holds
 }
 
 // Error writes err as an error reply.
@@ -35,6 +36,7 @@ func (c *Ctx) Error(err error) { c.W.Error(errs.Text(err)) }
 // propagation hook in.
 func (c *Ctx) Modified(key []byte, event string) {
 	c.Srv.dirty.Add(1)
+	c.Srv.keyModified(c.Client, c.DB.Index(), key)
 	c.Srv.notifyKeyspace(c.DB.Index(), key, event)
 }
 
@@ -44,7 +46,14 @@ func (c *Ctx) ModifiedN(n int64) { c.Srv.dirty.Add(n) }
 // Unlocked runs fn with the command's shard locks released, for keyless
 // handlers that call whole-keyspace operations taking their own locks.
 // Handlers whose command has keys must not call it.
+//
+// Inside EXEC or a script the caller holds every shard (c.DB.Held): fn
+// runs with them held and the keyspace operations take no locks.
 func (c *Ctx) Unlocked(fn func()) {
+	if c.DB.Held {
+		fn()
+		return
+	}
 	c.Srv.ks.Unlock(c.locked)
 	defer c.Srv.ks.Lock(c.locked)
 	fn()

@@ -122,7 +122,7 @@ func cmdDebug(c *Ctx) {
 		debugPopulate(c)
 	case is("digest") && argc == 2:
 		var sum []byte
-		c.Unlocked(func() { sum = s.datasetDigest() })
+		c.Unlocked(func() { sum = s.datasetDigest(c.DB.Held) })
 		c.W.Simple(hex.EncodeToString(sum))
 	case is("digest-value"):
 		c.W.Array(argc - 2)
@@ -225,7 +225,7 @@ func debugHTStats(c *Ctx) {
 	full := len(c.Args) >= 4 && EqualFold(c.Args[3], "full")
 	var main, target kvtable.ArrayStats
 	var mainOK, targetOK bool
-	c.Unlocked(func() { main, target, mainOK, targetOK = c.Srv.ks.HTStats(int(db), full) })
+	c.Unlocked(func() { main, target, mainOK, targetOK = c.Srv.ks.HTStats(c.DB.WithIndex(int(db)), full) })
 	b := []byte("[Dictionary HT]\n")
 	if mainOK {
 		b = appendHTStats(b, 0, main, full)
@@ -303,7 +303,7 @@ func debugReload(c *Ctx) {
 // lockShards locks the shards of m the dispatcher did not lock for the
 // command (DEBUG has no key arguments, so none) and returns the unlock.
 func (c *Ctx) lockShards(m keyspace.Mask) func() {
-	m &^= c.locked
+	m &^= c.locked | c.held
 	c.Srv.ks.Lock(m)
 	return func() { c.Srv.ks.Unlock(m) }
 }
@@ -721,27 +721,32 @@ func keyDigest(c *Ctx, key []byte) []byte {
 }
 
 // datasetDigest is DEBUG DIGEST: zero for an empty dataset.
-func (s *Server) datasetDigest() []byte {
+func (s *Server) datasetDigest(held bool) []byte {
 	var final Digest
 	now := time.Now().UnixMilli()
 	for db := 0; db < s.ks.NumDBs(); db++ {
-		keys := s.ks.Keys(s.ks.View(db, now), nil)
+		view := s.ks.View(db, now)
+		view.Held = held
+		keys := s.ks.Keys(view, nil)
 		if len(keys) == 0 {
 			continue
 		}
 		var aux [4]byte
 		binary.BigEndian.PutUint32(aux[:], uint32(db))
 		final.Mix(aux[:])
-		view := s.ks.View(db, now)
 		for _, key := range keys {
 			var d Digest
 			m := keyspace.MaskOf(key)
-			s.ks.Lock(m)
+			if !held {
+				s.ks.Lock(m)
+			}
 			if e, ok := view.Peek(key); ok {
 				d.Mix(key)
 				valueDigest(&d, e)
 			}
-			s.ks.Unlock(m)
+			if !held {
+				s.ks.Unlock(m)
+			}
 			final.Xor(d[:])
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"petrel/internal/config"
 	"petrel/internal/errs"
 	"petrel/internal/keyspace"
+	"petrel/internal/resp"
 )
 
 // execute runs one command: look it up, check authentication, existence
@@ -164,6 +165,45 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
 	if s.ks.HasReady() {
 		s.serveReadyKeys() // clients blocked on keys this command filled (blocking.go)
+	}
+}
+
+// callHeld runs a resolved command for a caller that already holds the
+// shard locks held: EXEC for its queued commands, a script for each
+// redis.call. It takes no lock, does not wait out a pause, and does not
+// serve blocked clients (the caller runs serveReadyKeys once it released
+// its locks). The reply is appended to w. held must be
+// keyspace.AllShards when the command may touch the whole keyspace
+// (keyless commands such as FLUSHALL, DBSIZE, KEYS, SCAN): their handlers
+// then run with the view's Held set and take no locks. The command's
+// statistics (calls, time, failures) are counted as run counts them.
+//
+// A blocking command run this way must not block: Ctx.Block refuses while
+// the client has the multi flag (blocking.go), which the caller sets.
+func (s *Server) callHeld(c *Client, cmd *command, args [][]byte, w *resp.Writer, now time.Time, held keyspace.Mask) {
+	start := time.Now()
+	replyStart := len(w.Buf)
+	ctx := &Ctx{
+		Srv:    s,
+		Client: c,
+		Args:   args,
+		W:      w,
+		DB:     s.ks.View(c.DB(), now.UnixMilli()),
+		Spec:   cmd.spec,
+		Now:    now,
+		held:   held,
+	}
+	ctx.DB.NoTouch = c.noTouch
+	ctx.DB.ImportSource = c.importSource
+	ctx.DB.Held = held == keyspace.AllShards
+	cmd.handler(ctx)
+	cmd.calls.Add(1)
+	cmd.usec.Add(time.Since(start).Microseconds())
+	s.stats.commandsProcessed.Add(1)
+	if len(w.Buf) > replyStart && w.Buf[replyStart] == '-' {
+		cmd.failed.Add(1)
+		s.stats.totalErrorReplies.Add(1)
+		s.countError(w.Buf[replyStart:])
 	}
 }
 

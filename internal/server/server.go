@@ -419,6 +419,7 @@ func (s *Server) SetActiveExpire(on bool) { s.Ext.Store(extActiveExpireOff, !on)
 
 // onExpire runs with the key's shard locked when a key's TTL ends.
 func (s *Server) onExpire(db int, key []byte) {
+	s.keyModified(nil, db, key)
 	s.notifyKeyspace(db, key, "expired")
 }
 
@@ -431,9 +432,6 @@ func (s *Server) onFieldsExpired(db int, key []byte, n int, keyDeleted bool) {
 		s.notifyKeyspace(db, key, "del")
 	}
 }
-
-// notifyKeyspace is where keyspace events will be published.
-func (s *Server) notifyKeyspace(db int, key []byte, event string) {}
 
 // Dirty is the number of changes since the last save.
 func (s *Server) Dirty() int64 { return s.dirty.Load() }

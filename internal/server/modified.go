@@ -1,0 +1,11 @@
+package server
+
+// keyModified is Valkey's signalModifiedKey: every change of a key's value
+// (Ctx.Modified, expiry and eviction included) comes through here, with the
+// key's shard locked. c is the client whose command changed it, or nil for
+// the server's own changes (expiry). WATCH (multi.go) and client-side
+// caching (tracking.go) hook in here.
+func (s *Server) keyModified(c *Client, db int, key []byte) {
+	s.touchWatched(db, key)
+	s.invalidateTracked(c, db, key)
+}
