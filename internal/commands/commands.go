@@ -21,5 +21,9 @@ func Register(r *server.Registry) {
 	registerZSets(r)
 	registerHyperLogLog(r)
 	registerBitmaps(r)
+	registerStreams(r)
 	registerFunctions(r)
+	registerGeo(r)
+	registerSort(r)
+	registerInlineCodecs(r)
 }

@@ -1,39 +1,11 @@
 package commands
 
-// The function family (Valkey's functions.c): FUNCTION LOAD DELETE FLUSH
-// LIST DUMP RESTORE STATS KILL HELP and FCALL/FCALL_RO.
-//
-// Petrel has no function libraries yet: scripting (the Lua engine, library
-// loading and FCALL) is its own issue, which will complete this family.
-// Until then only FUNCTION FLUSH is registered, and it is truthful: with
-// no library ever loaded there is nothing to flush, so SYNC and ASYNC both
-// succeed at once. Arguments are validated with Valkey's errors, and the
-// flush counts as a change (server.dirty) as in Valkey. The other
-// subcommands stay unregistered and answer as unknown.
+// Scripting (EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT, FUNCTION, FCALL,
+// FCALL_RO) lives in the server package (internal/server/scripting.go):
+// scripts need the dispatcher's locks, the BUSY state and the event loops.
+// The Lua engine itself is internal/scripting. This family only registers
+// it with the data families.
 
-import (
-	"petrel/internal/cmdspec"
-	"petrel/internal/errs"
-	"petrel/internal/server"
-)
+import "petrel/internal/server"
 
-var errFunctionFlushOption = errs.New("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
-
-func registerFunctions(r *server.Registry) {
-	r.Handle("function|flush", cmdFunctionFlush)
-}
-
-// FUNCTION FLUSH [ASYNC|SYNC]
-func cmdFunctionFlush(c *server.Ctx) {
-	if len(c.Args) > 3 {
-		c.W.Error(cmdspec.SubcommandSyntaxError(c.Args))
-		return
-	}
-	if len(c.Args) == 3 && !server.EqualFold(c.Args[2], "sync") && !server.EqualFold(c.Args[2], "async") {
-		c.Error(errFunctionFlushOption)
-		return
-	}
-	// No libraries exist, so there is nothing to drop in either mode.
-	c.ModifiedN(1)
-	c.W.OK()
-}
+func registerFunctions(r *server.Registry) { server.RegisterScripting(r) }

@@ -172,7 +172,8 @@ func hashWriterOf(c *server.Ctx, key []byte, e keyspace.Entry, found, create boo
 
 // done records the change: a new hash is stored, an existing one gets its
 // encoding and field-expiry tracking updated; a hash left empty is
-// deleted, reporting "del". Call it once, after the change.
+// deleted, reporting "del" (a second event of the change the caller
+// reported with Modified). Call it once, after the change.
 func (w *hashWriter) done() {
 	switch {
 	case w.h == nil:
@@ -180,7 +181,7 @@ func (w *hashWriter) done() {
 		if w.found {
 			w.e.Delete()
 		}
-		w.c.Modified(w.key, "del")
+		w.c.Notify(w.key, "del")
 	case !w.found:
 		w.c.DB.SetObject(w.key, keyspace.TypeHash, hashEncoding(w.h), hashObject{w.h}, 0)
 	default:
@@ -754,7 +755,7 @@ func hsetOne(c *server.Ctx, w hashWriter, field, value []byte, exp int64, event 
 	w.done()
 	if overwritten {
 		fieldsExpired(c, 1)
-		c.Modified(w.key, "hexpired")
+		c.Notify(w.key, "hexpired")
 	}
 	c.Modified(w.key, event)
 }
@@ -1003,7 +1004,7 @@ func cmdHSet(c *server.Ctx) {
 	w.done()
 	if overwritten > 0 {
 		fieldsExpired(c, overwritten)
-		c.Modified(key, "hexpired")
+		c.Notify(key, "hexpired")
 	}
 	c.Modified(key, "hset")
 	if hmset {
@@ -1092,14 +1093,14 @@ func cmdHSetEx(c *server.Ctx) {
 	}
 	if changes > 0 && overwritten > 0 {
 		fieldsExpired(c, overwritten)
-		c.Modified(key, "hexpired")
+		c.Notify(key, "hexpired")
 	}
 	c.Modified(key, "hset")
 	if o.kind != expNone {
-		c.Modified(key, "hexpire")
+		c.Notify(key, "hexpire")
 	}
 	if setExpired {
-		c.Modified(key, "hexpired")
+		c.Notify(key, "hexpired")
 	}
 	w.done()
 	c.W.Int(1)
@@ -1127,7 +1128,7 @@ func cmdHSetNX(c *server.Ctx) {
 	w.done()
 	if overwritten {
 		fieldsExpired(c, 1)
-		c.Modified(key, "hexpired")
+		c.Notify(key, "hexpired")
 	}
 	c.Modified(key, "hset")
 	c.W.Int(1)

@@ -100,6 +100,14 @@ func modifiedIn(c *server.Ctx, db keyspace.DB, key []byte, event string) {
 	c.DB = saved
 }
 
+// notifyIn is Ctx.Notify for a key of another database.
+func notifyIn(c *server.Ctx, db keyspace.DB, key []byte, event string) {
+	saved := c.DB
+	c.DB = db
+	c.Notify(key, event)
+	c.DB = saved
+}
+
 // cString cuts an argument at its first NUL byte, as Valkey's "%s" error
 // formatting of an argument does.
 func cString(b []byte) string {
@@ -179,12 +187,16 @@ func renameGeneric(c *server.Ctx, nx bool) {
 		}
 		return
 	}
-	if _, exists := c.DB.LookupWrite(dst); exists && nx {
+	_, exists := c.DB.LookupWrite(dst)
+	if exists && nx {
 		c.W.Int(0)
 		return
 	}
 	e.CopyTo(c.DB, dst, true)
 	e.Delete()
+	if exists {
+		c.Notify(dst, "new") // Valkey deletes the old key and adds a new one
+	}
 	c.Modified(src, "rename_from")
 	c.Modified(dst, "rename_to")
 	if nx {
@@ -223,11 +235,15 @@ func cmdCopy(c *server.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	if _, exists := dst.LookupWrite(dstKey); exists && !replace {
+	_, exists := dst.LookupWrite(dstKey)
+	if exists && !replace {
 		c.W.Int(0)
 		return
 	}
 	e.CopyTo(dst, dstKey, false)
+	if exists {
+		notifyIn(c, dst, dstKey, "new") // Valkey deletes the old key and adds a new one
+	}
 	modifiedIn(c, dst, dstKey, "copy_to")
 	c.W.Int(1)
 }
@@ -421,7 +437,7 @@ func cmdPersist(c *server.Ctx) {
 
 // objectLookup finds OBJECT's key, replying null when it is missing.
 func objectLookup(c *server.Ctx) (keyspace.Entry, bool) {
-	e, ok := c.DB.LookupReadNoTouch(c.Args[2])
+	e, ok := c.DB.LookupReadNoNotify(c.Args[2]) // no keymiss event, as Valkey
 	if !ok {
 		c.W.Null()
 	}
@@ -640,8 +656,9 @@ func cmdFlushdb(c *server.Ctx) {
 		return
 	}
 	var n int
-	c.Unlocked(func() { n = c.Srv.Keyspace().FlushDB(c.DB) })
+	c.FlushingDBs(c.DB.Index(), -1, func() { n = c.Srv.Keyspace().FlushDB(c.DB) }) // touches WATCHes (multi.go)
 	c.ModifiedN(int64(n))
+	c.Flushed(c.DB.Index())
 	c.W.OK()
 }
 
@@ -651,8 +668,9 @@ func cmdFlushall(c *server.Ctx) {
 		return
 	}
 	var n int
-	c.Unlocked(func() { n = c.Srv.Keyspace().FlushAll(c.DB, async) })
+	c.FlushingDBs(-1, -1, func() { n = c.Srv.Keyspace().FlushAll(c.DB, async) }) // touches WATCHes (multi.go)
 	c.ModifiedN(int64(n))
+	c.Flushed()
 	c.W.OK()
 }
 
@@ -678,7 +696,7 @@ func cmdSwapdb(c *server.Ctx) {
 		return
 	}
 	if a != b {
-		c.Unlocked(func() {
+		c.FlushingDBs(int(a), int(b), func() { // touches WATCHes (multi.go)
 			ks.SwapDB(c.DB, int(a), int(b))
 			// Keys that appeared in either database may serve blocked clients.
 			ks.SignalReadyExisting(c.DB.WithIndex(int(a)))

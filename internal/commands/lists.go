@@ -192,7 +192,7 @@ func listRemoved(c *server.Ctx, key []byte, l *listValue, cfg *list.Config, head
 	}
 	if l.Len() == 0 {
 		e.Delete()
-		c.Modified(key, "del")
+		c.Notify(key, "del") // the same change, a second event
 		return
 	}
 	l.Shrink(cfg)
@@ -615,7 +615,7 @@ func cmdLTrim(c *server.Ctx) {
 	c.Modified(key, "ltrim")
 	if l.Len() == 0 {
 		e.Delete()
-		c.Modified(key, "del")
+		c.Notify(key, "del")
 	} else {
 		syncEncoding(e, l)
 	}
@@ -709,7 +709,7 @@ func cmdLRem(c *server.Ctx) {
 		c.Modified(key, "lrem")
 		if l.Len() == 0 {
 			e.Delete()
-			c.Modified(key, "del")
+			c.Notify(key, "del")
 		} else {
 			syncEncoding(e, l)
 		}

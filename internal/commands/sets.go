@@ -264,7 +264,7 @@ func cmdSRem(c *server.Ctx) {
 		c.Modified(key, "srem")
 		if s.Len() == 0 {
 			e.Delete()
-			c.Modified(key, "del")
+			c.Notify(key, "del")
 		} else {
 			syncSetEncoding(e, s)
 		}
@@ -303,7 +303,7 @@ func cmdSMove(c *server.Ctx) {
 	c.Modified(srcKey, "srem")
 	if src.Len() == 0 {
 		srcEntry.Delete()
-		c.Modified(srcKey, "del")
+		c.Notify(srcKey, "del")
 	} else {
 		syncSetEncoding(srcEntry, src)
 	}
@@ -344,7 +344,7 @@ func cmdSPop(c *server.Ctx) {
 	c.W.Bulk(m)
 	if s.Len() == 0 {
 		e.Delete()
-		c.Modified(key, "del")
+		c.Notify(key, "del")
 	} else {
 		syncSetEncoding(e, s)
 	}
@@ -375,7 +375,7 @@ func spopCount(c *server.Ctx, key []byte) {
 	if count >= size {
 		replySetMembers(c, &s.Set)
 		e.Delete()
-		c.Modified(key, "del")
+		c.Notify(key, "del")
 		return
 	}
 	c.W.Set(int(count))

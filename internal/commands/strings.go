@@ -289,9 +289,10 @@ func setGeneric(c *server.Ctx, key, val []byte, o *setOpts, invalid error, intRe
 		expire = e.Expire()
 	}
 	storeString(c.DB, key, val, e, found, expire)
-	// Valkey also fires "expire" when an expire option was given; Ctx has
-	// no event-only call yet, and a second Modified would count dirty twice.
 	c.Modified(key, "set")
+	if o.expKind != expNone {
+		c.Notify(key, "expire")
+	}
 	switch {
 	case o.get:
 	case intReply:

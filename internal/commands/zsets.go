@@ -135,12 +135,12 @@ func syncZSetEncoding(e keyspace.Entry, z *zsetValue) {
 	}
 }
 
-// afterZSetRemoval deletes key when z is empty (a "del" event), or
-// records its encoding.
+// afterZSetRemoval deletes key when z is empty (a "del" event after the
+// removal's own, which the caller reported), or records its encoding.
 func afterZSetRemoval(c *server.Ctx, e keyspace.Entry, key []byte, z *zsetValue) {
 	if z.Len() == 0 {
 		e.Delete()
-		c.Modified(key, "del")
+		c.Notify(key, "del")
 		return
 	}
 	syncZSetEncoding(e, z)

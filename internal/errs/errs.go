@@ -4,7 +4,10 @@
 // error into a reply with Text.
 package errs
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Error is a client-visible error; its text starts with the error code.
 type Error struct{ msg string }
@@ -310,3 +313,90 @@ var (
 	CountGreaterZero = New("ERR count should be greater than 0")
 	LongRange        = New("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
 )
+
+// MULTI/EXEC (multi.c, server.c's processCommand).
+var (
+	ExecWithoutMulti    = New("ERR EXEC without MULTI")
+	DiscardWithoutMulti = New("ERR DISCARD without MULTI")
+	ExecAbort           = New("EXECABORT Transaction discarded because of previous errors.")
+)
+
+// NotInMulti is the rejection of a command flagged no-multi (MULTI, WATCH,
+// CLIENT REPLY, SAVE, ...) while a transaction is being queued; name is
+// the full name ("client|reply").
+func NotInMulti(name string) *Error {
+	return New("ERR Command '" + name + "' not allowed inside a transaction")
+}
+
+// ExecAbortBecause is EXEC's reply when EXEC itself is rejected (arity,
+// NOAUTH, ...): the transaction is discarded and msg, the rejection, is
+// quoted without its "ERR " code as Valkey's execCommandAbort prints it.
+func ExecAbortBecause(msg string) *Error {
+	return New("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+}
+
+// Stream family (t_stream.c).
+var (
+	StreamInvalidID           = New("ERR Invalid stream ID specified as stream command argument")
+	StreamIDZero              = New("ERR The ID specified in XADD must be greater than 0-0")
+	StreamExhausted           = New("ERR The stream has exhausted the last possible ID, unable to add more items")
+	StreamIDTooSmall          = New("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+	StreamTooLarge            = New("ERR Elements are too large to be stored")
+	StreamMaxLenMinID         = New("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")
+	StreamMaxLenNegative      = New("ERR The MAXLEN argument must be >= 0.")
+	StreamLimitNegative       = New("ERR The LIMIT argument must be >= 0.")
+	StreamLimitNoStrategy     = New("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")
+	StreamXTrimNoStrategy     = New("ERR syntax error, XTRIM must be called with a trimming strategy")
+	StreamLimitNoApprox       = New("ERR syntax error, LIMIT cannot be used without the special ~ option")
+	StreamInvalidStart        = New("ERR invalid start ID for the interval")
+	StreamInvalidEnd          = New("ERR invalid end ID for the interval")
+	StreamGroupInXRead        = New("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")
+	StreamNoAckInXRead        = New("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")
+	StreamMissingGroup        = New("ERR Missing GROUP option for XREADGROUP")
+	StreamDollarInGroup       = New("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")
+	StreamPlusInGroup         = New("ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.")
+	StreamLastIDZero          = New("ERR the stream last element ID is 0-0")
+	StreamGTOutsideGroup      = New("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")
+	StreamEntriesRead         = New("ERR value for ENTRIESREAD must be positive or -1")
+	StreamXGroupNoKey         = New("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")
+	StreamBusyGroup           = New("BUSYGROUP Consumer Group name already exists")
+	StreamEntriesAddedNeg     = New("ERR entries_added must be positive")
+	StreamSetIDBelowMaxDelArg = New("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
+	StreamSetIDBelowMaxDel    = New("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
+	StreamSetIDBelowTop       = New("ERR The ID specified in XSETID is smaller than the target stream top item")
+	StreamSetIDAddedBelowLen  = New("ERR The entries_added specified in XSETID is smaller than the target stream length")
+	StreamXClaimMinIdle       = New("ERR Invalid min-idle-time argument for XCLAIM")
+	StreamXAutoClaimMinIdle   = New("ERR Invalid min-idle-time argument for XAUTOCLAIM")
+	StreamXClaimIdle          = New("ERR Invalid IDLE option argument for XCLAIM")
+	StreamXClaimTime          = New("ERR Invalid TIME option argument for XCLAIM")
+	StreamXClaimRetryCount    = New("ERR Invalid RETRYCOUNT option argument for XCLAIM")
+	StreamCountPositive       = New("ERR COUNT must be > 0")
+	StreamCountTooHigh        = New("ERR Insufficient memory, failed allocating transient memory, COUNT too high.")
+)
+
+// StreamUnbalanced is XREAD/XREADGROUP's error for an odd number of
+// arguments after STREAMS.
+func StreamUnbalanced(cmd string, symbol byte) *Error {
+	return New("ERR Unbalanced '" + cmd + "' list of streams: for each stream key an ID or '" + string(symbol) + "' must be specified.")
+}
+
+// StreamNoGroupRead is XREADGROUP's error for a missing key or group.
+func StreamNoGroupRead(key, group string) *Error {
+	return New("NOGROUP No such key '" + cString(key) + "' or consumer group '" + cString(group) + "' in XREADGROUP with GROUP option")
+}
+
+// StreamNoKeyOrGroup is XPENDING, XCLAIM and XAUTOCLAIM's error for a
+// missing key or group.
+func StreamNoKeyOrGroup(key, group string) *Error {
+	return New("NOGROUP No such key '" + cString(key) + "' or consumer group '" + cString(group) + "'")
+}
+
+// StreamNoGroup is XGROUP and XINFO CONSUMERS' error for a missing group.
+func StreamNoGroup(group, key string) *Error {
+	return New("NOGROUP No such consumer group '" + cString(group) + "' for key name '" + cString(key) + "'")
+}
+
+// StreamXClaimOption is XCLAIM's error for an unknown option.
+func StreamXClaimOption(opt string) *Error {
+	return New("ERR Unrecognized XCLAIM option '" + cString(opt) + "'")
+}

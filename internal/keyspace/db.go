@@ -110,6 +110,7 @@ func (db DB) LookupRead(key []byte) (Entry, bool) {
 		db.ks.Stats.Hits.Add(1)
 	} else {
 		db.ks.Stats.Misses.Add(1)
+		db.keyMissed(key)
 	}
 	return e, ok
 }
@@ -123,6 +124,7 @@ func (db DB) LookupReadNoTouch(key []byte) (Entry, bool) {
 		db.ks.Stats.Hits.Add(1)
 	} else {
 		db.ks.Stats.Misses.Add(1)
+		db.keyMissed(key)
 	}
 	return e, ok
 }
@@ -156,8 +158,16 @@ func (e Entry) LRU() uint32 { return e.t.Meta(e.ref).LRU }
 // Expire returns the absolute expiry in unix ms, or 0 for none.
 func (e Entry) Expire() int64 { return e.t.Expire(e.ref) }
 
-// MemoryUsage is the bytes the entry takes in the store.
-func (e Entry) MemoryUsage() int { return e.t.MemoryUsage(e.ref) }
+// MemoryUsage is the bytes the entry takes in the store. For a collection
+// stored inline (inline.go) its packed bytes are left out: the value's own
+// MemoryUsage counts them.
+func (e Entry) MemoryUsage() int {
+	n := e.t.MemoryUsage(e.ref)
+	if e.t.Meta(e.ref).Inline {
+		n -= len(e.t.Value(e.ref))
+	}
+	return n
+}
 
 // IsInt reports whether a string is stored int-encoded, and its value.
 func (e Entry) IsInt() (int64, bool) {
@@ -196,11 +206,16 @@ func (e Entry) StringLen() int {
 }
 
 // Object returns a collection value.
+//
+// A collection stored inline is decoded on the first call and the same
+// object returned until the shard is unlocked, when it is stored back
+// (inline.go): use it only within the command.
 func (e Entry) Object() any {
-	if e.t.Meta(e.ref).Type == TypeString {
+	m := e.t.Meta(e.ref)
+	if m.Type == TypeString {
 		return nil
 	}
-	return e.sh.objects[objIndex(e.t.Value(e.ref))]
+	return e.sh.objectLocked(e.t, e.ref, m)
 }
 
 // SetEncoding changes the recorded encoding of a collection (after a
@@ -213,6 +228,11 @@ func (e Entry) SetEncoding(enc uint8) {
 
 // ReplaceObject swaps a collection value in place, keeping key and TTL.
 func (e Entry) ReplaceObject(o any, enc uint8) {
+	if e.t.Meta(e.ref).Inline {
+		e.sh.replaceInlineLocked(e.t, e.ref, o)
+		e.SetEncoding(enc)
+		return
+	}
 	idx := objIndex(e.t.Value(e.ref))
 	e.sh.objects[idx] = o
 	e.SetEncoding(enc)
@@ -243,9 +263,8 @@ func (e Entry) setStringEnc(v []byte, enc uint8, n int64) Entry {
 		binary.LittleEndian.PutUint64(tmp[:], uint64(n))
 		v = tmp[:]
 	}
-	e.ref = e.t.SetValue(e.ref, v)
-	m.Type, m.Enc = TypeString, enc
-	e.t.SetMeta(e.ref, m)
+	m.Type, m.Enc, m.Inline = TypeString, enc, false
+	e.ref = e.t.SetValueMeta(e.ref, v, m)
 	return e
 }
 
@@ -275,7 +294,9 @@ func (e Entry) SetExpire(ms int64) Entry {
 		m.Enc = EncRaw
 		e.t.SetMeta(e.ref, m)
 	}
+	old := e.ref
 	e.ref = e.t.SetExpire(e.ref, ms)
+	e.sh.matMoved(e.t, old, e.ref) // a decoded collection follows its record
 	return e
 }
 
@@ -322,6 +343,8 @@ func (db DB) setString(key, v []byte, enc uint8, n int64, expire int64, keepTTL 
 		}
 		clock = db.overwriteClock(t.Meta(r).LRU)
 		sh.releaseRecordLocked(t, r)
+	} else {
+		defer db.keyCreated(key)
 	}
 	t.Set(key, v, kvtable.Meta{Type: TypeString, Enc: enc, LRU: clock}, expire)
 }
@@ -330,15 +353,21 @@ func (db DB) setString(key, v []byte, enc uint8, n int64, expire int64, keepTTL 
 func (db DB) SetObject(key []byte, typ, enc uint8, o any, expire int64) {
 	sh, t := db.locate(key)
 	clock := db.newClock()
-	if r, ok := t.Find(key); ok {
+	r, found := t.Find(key)
+	if found {
 		clock = db.overwriteClock(t.Meta(r).LRU)
 		sh.releaseRecordLocked(t, r)
 	}
-	var idx [4]byte
-	i := sh.putObject(o)
-	binary.LittleEndian.PutUint32(idx[:], i)
-	t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
-	sh.trackLocked(i, t, key, o)
+	if !sh.storeInline(t, key, typ, o, clock, expire) { // small and packed: inline.go
+		var idx [4]byte
+		i := sh.putObject(o)
+		binary.LittleEndian.PutUint32(idx[:], i)
+		t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
+		sh.trackLocked(i, t, key, o)
+	}
+	if !found {
+		db.keyCreated(key)
+	}
 	if typ == TypeList || typ == TypeZSet || typ == TypeStream {
 		// A key clients may block on got a value, however it got it
 		// (a push, RENAME, MOVE, COPY, a STORE command), as Valkey's dbAdd.

@@ -22,7 +22,7 @@ func (v DB) lock(sh *shard) {
 
 func (v DB) unlock(sh *shard) {
 	if !v.Held {
-		sh.mu.Unlock()
+		sh.unlock()
 	}
 }
 
@@ -69,6 +69,7 @@ func (ks *Keyspace) FlushDB(v DB) int {
 	v.lockAll()
 	defer v.unlockAll()
 	db := v.idx
+	ks.signalGoneDB(db, -1) // blocked XREADGROUPs reply -NOGROUP (ready.go)
 	n := 0
 	for _, sh := range ks.shards {
 		n += sh.tables[db].Len()
@@ -82,6 +83,9 @@ func (ks *Keyspace) FlushDB(v DB) int {
 // after the new, empty arenas are in place.
 func (ks *Keyspace) FlushAll(v DB, async bool) int {
 	v.lockAll()
+	for db := 0; db < ks.numDBs; db++ {
+		ks.signalGoneDB(db, -1) // blocked XREADGROUPs reply -NOGROUP (ready.go)
+	}
 	old := make([]*kvtable.Arena, 0, NumShards)
 	n := 0
 	for _, sh := range ks.shards {
@@ -96,6 +100,7 @@ func (ks *Keyspace) FlushAll(v DB, async bool) int {
 		}
 		sh.objects, sh.freeObj = nil, nil
 		sh.volatile = nil
+		sh.matReset() // decoded inline values of a holder (EXEC) are gone too
 	}
 	v.unlockAll()
 	release := func() {
@@ -120,7 +125,7 @@ func (sh *shard) clearDBLocked(db int) {
 	var objs []uint32
 	for {
 		cur = t.Scan(cur, func(r kvtable.Ref) {
-			if t.Meta(r).Type != TypeString {
+			if m := t.Meta(r); m.Type != TypeString && !m.Inline {
 				objs = append(objs, objIndex(t.Value(r)))
 			}
 		})
@@ -131,6 +136,7 @@ func (sh *shard) clearDBLocked(db int) {
 	for _, i := range objs {
 		sh.freeObject(i)
 	}
+	sh.matForgetTable(t)
 	t.Clear()
 	sh.expCur[db] = 0
 }
@@ -139,6 +145,8 @@ func (sh *shard) clearDBLocked(db int) {
 func (ks *Keyspace) SwapDB(v DB, a, b int) {
 	v.lockAll()
 	defer v.unlockAll()
+	ks.signalGoneDB(a, b) // blocked XREADGROUPs whose stream goes (ready.go)
+	ks.signalGoneDB(b, a)
 	for _, sh := range ks.shards {
 		sh.tables[a], sh.tables[b] = sh.tables[b], sh.tables[a]
 		sh.expCur[a], sh.expCur[b] = sh.expCur[b], sh.expCur[a]
@@ -343,7 +351,8 @@ func (ks *Keyspace) ActiveExpireCycle(now int64, budget time.Duration, effort in
 }
 
 // Cron does background upkeep for up to d: incremental rehashing of
-// tables that are resizing.
+// tables that are resizing, and giving back the arena chunks that emptied
+// size classes keep (kvtable.Arena.Trim).
 func (ks *Keyspace) Cron(d time.Duration) {
 	deadline := time.Now().Add(d)
 	for _, sh := range ks.shards {
@@ -352,6 +361,7 @@ func (ks *Keyspace) Cron(d time.Duration) {
 			for t.RehashStep(100) && time.Now().Before(deadline) {
 			}
 		}
+		sh.arena.Trim()
 		sh.mu.Unlock()
 	}
 }

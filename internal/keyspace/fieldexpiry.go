@@ -65,8 +65,8 @@ func (sh *shard) trackLocked(idx uint32, t *kvtable.Table, key []byte, o any) {
 // to the entry's collection: it is visited while some element has a
 // deadline. Handlers that add or remove element deadlines in place call it.
 func (e Entry) SyncFieldExpiry() {
-	if e.t.Meta(e.ref).Type == TypeString {
-		return
+	if m := e.t.Meta(e.ref); m.Type == TypeString || m.Inline {
+		return // an inline value has none; the write-back tracks one that got some
 	}
 	idx := objIndex(e.t.Value(e.ref))
 	e.sh.trackLocked(idx, e.t, e.t.Key(e.ref), e.sh.objects[idx])

@@ -56,6 +56,15 @@ type Keyspace struct {
 	// keyDeleted when that left the collection empty and the key was
 	// deleted ("del"). May be nil.
 	OnFieldsExpired func(db int, key []byte, n int, keyDeleted bool)
+
+	// OnKeyMiss and OnNewKey are called, with the key's shard locked, when
+	// a read lookup finds no key and when a key is created, while the
+	// flags given to SetKeyEventFlags enable them (events.go).
+	OnKeyMiss, OnNewKey func(db int, key []byte)
+	keyEvents           atomic.Pointer[keyEventFlags]
+
+	// codecs are the inline codecs per collection type (inline.go).
+	codecs [numTypes]InlineCodec
 }
 
 // shard is one lock's worth of the keyspace.
@@ -69,6 +78,14 @@ type shard struct {
 	expCur  []uint64         // active expiry scan cursor per database
 	// volatile indexes the objects with element deadlines (fieldexpiry.go).
 	volatile map[uint32]volatileKey
+	// Inline collections (inline.go): the records decoded for the lock
+	// holder, an index of them when many, and a buffer for packed forms.
+	mat     []matEntry
+	matIdx  map[matKey]int
+	scratch []byte
+	spare   [numTypes]any          // a decoded object per type to recycle
+	codecs  *[numTypes]InlineCodec // the keyspace's, read-only
+	blk     *blockState            // the keyspace's: deleted keys signal NoKey waiters (ready.go)
 }
 
 // New returns a keyspace with n databases.
@@ -76,7 +93,7 @@ func New(n int) *Keyspace {
 	ks := &Keyspace{numDBs: n, blk: newBlockState(n)}
 	for i := range ks.shards {
 		a := kvtable.NewArena()
-		sh := &shard{arena: a, tables: make([]*kvtable.Table, n), expCur: make([]uint64, n)}
+		sh := &shard{arena: a, tables: make([]*kvtable.Table, n), expCur: make([]uint64, n), codecs: &ks.codecs, blk: ks.blk}
 		for d := range sh.tables {
 			sh.tables[d] = kvtable.NewTable(a)
 		}
@@ -92,6 +109,7 @@ func (ks *Keyspace) Close() {
 		sh.mu.Lock()
 		sh.arena.Release()
 		sh.objects = nil
+		sh.matReset()
 		sh.mu.Unlock()
 	}
 }
@@ -111,22 +129,25 @@ func (ks *Keyspace) Lock(m Mask) {
 	}
 }
 
-// Unlock unlocks the shards of m.
+// Unlock unlocks the shards of m, first storing back into their records
+// the inline collections the holder used as objects (inline.go).
 func (ks *Keyspace) Unlock(m Mask) {
 	for m != 0 {
 		i := bits.TrailingZeros64(uint64(m))
-		ks.shards[i].mu.Unlock()
+		ks.shards[i].unlock()
 		m &= m - 1
 	}
 }
 
-// UsedMemory is the bytes the keyspace holds from the OS for keys and
-// string values (arena chunks), the figure behind used_memory's dataset.
+// UsedMemory is the bytes the keyspace holds in memory for its records
+// (keys, strings, small collections) and tables: the arena pages in use,
+// not the untouched tails of their mappings (kvtable.Arena.Resident). It
+// is the figure behind used_memory's dataset.
 func (ks *Keyspace) UsedMemory() int64 {
 	var n int64
 	for _, sh := range ks.shards {
 		sh.mu.Lock()
-		n += sh.arena.Bytes()
+		n += sh.arena.Resident()
 		sh.mu.Unlock()
 	}
 	return n
@@ -157,9 +178,13 @@ func (sh *shard) freeObject(i uint32) {
 func objIndex(payload []byte) uint32 { return binary.LittleEndian.Uint32(payload) }
 
 // releaseRecordLocked frees the object a record points to, if any, before
-// the record is deleted or overwritten.
+// the record is deleted or overwritten, and forgets a decoded inline one.
 func (sh *shard) releaseRecordLocked(t *kvtable.Table, r kvtable.Ref) {
-	if t.Meta(r).Type != TypeString {
-		sh.freeObject(objIndex(t.Value(r)))
+	if m := t.Meta(r); m.Type != TypeString {
+		sh.matForget(t, r)
+		sh.recordGoneLocked(t, r, m.Type) // XREADGROUP waiters (ready.go)
+		if !m.Inline {
+			sh.freeObject(objIndex(t.Value(r)))
+		}
 	}
 }

@@ -3,6 +3,8 @@ package keyspace
 import (
 	"sync"
 	"sync/atomic"
+
+	"petrel/internal/kvtable"
 )
 
 // Blocking waiters and ready keys: the keyspace half of blocking commands
@@ -35,9 +37,13 @@ import (
 // rather than in it, and is created on the first Block.
 
 // Waiter is a blocked command registered on keys. Owner is the server's
-// state for it; the keyspace only keeps it in order.
+// state for it; the keyspace only keeps it in order. NoKey (set before
+// Block) asks to be served also when a key it waits for is deleted or
+// overwritten (XREADGROUP, which must then reply -NOGROUP or WRONGTYPE:
+// Valkey's unblock_on_nokey).
 type Waiter struct {
 	Owner any
+	NoKey bool
 	db    int
 	links []waitLink
 	mask  Mask
@@ -54,6 +60,7 @@ type waitQueue struct {
 	key        string
 	head, tail *waitLink
 	n          int
+	nokey      int  // waiters with NoKey
 	ready      bool // listed in blockState.ready and not yet served
 }
 
@@ -72,6 +79,9 @@ type blockState struct {
 	hasReady atomic.Bool
 
 	waiting atomic.Int64 // waiter registrations: SignalReady's fast path
+
+	nokeyKeys    atomic.Int64 // keys with NoKey waiters (INFO total_blocking_keys_on_nokey)
+	nokeyWaiting atomic.Int64 // NoKey registrations: signalGone's fast path
 }
 
 func newBlockState(numDBs int) *blockState {
@@ -124,8 +134,16 @@ func (db DB) Block(w *Waiter, keys [][]byte) {
 		}
 		q.tail = l
 		q.n++
+		if w.NoKey {
+			if q.nokey++; q.nokey == 1 {
+				bs.nokeyKeys.Add(1)
+			}
+		}
 	}
 	bs.waiting.Add(int64(len(w.links)))
+	if w.NoKey {
+		bs.nokeyWaiting.Add(int64(len(w.links)))
+	}
 }
 
 func (w *Waiter) waitsFor(key []byte) bool {
@@ -166,6 +184,11 @@ func (ks *Keyspace) Unblock(w *Waiter) {
 		} else {
 			q.tail = l.prev
 		}
+		if w.NoKey {
+			if q.nokey--; q.nokey == 0 {
+				bs.nokeyKeys.Add(-1)
+			}
+		}
 		if q.n--; q.n == 0 {
 			delete(bs.queues[ShardOf([]byte(q.key))][w.db], q.key)
 			bs.keys.Add(-1)
@@ -173,6 +196,9 @@ func (ks *Keyspace) Unblock(w *Waiter) {
 		*l = waitLink{}
 	}
 	bs.waiting.Add(-int64(len(w.links)))
+	if w.NoKey {
+		bs.nokeyWaiting.Add(-int64(len(w.links)))
+	}
 	w.links = w.links[:0]
 	w.mask = 0
 }
@@ -194,11 +220,80 @@ func (db DB) SignalReady(key []byte) {
 	if q == nil || q.ready {
 		return
 	}
+	bs.listReady(db.idx, q)
+}
+
+// listReady lists q's key as ready. The key's shard must be locked.
+func (bs *blockState) listReady(db int, q *waitQueue) {
 	q.ready = true
 	bs.readyMu.Lock()
-	bs.ready = append(bs.ready, ReadyKey{DB: db.idx, Key: q.key})
+	bs.ready = append(bs.ready, ReadyKey{DB: db, Key: q.key})
 	bs.hasReady.Store(true)
 	bs.readyMu.Unlock()
+}
+
+// blocksOn reports whether clients can block on values of type typ (the
+// types whose deletion can concern a NoKey waiter).
+func blocksOn(typ uint8) bool { return typ == TypeList || typ == TypeZSet || typ == TypeStream }
+
+// signalGone is Valkey's signalDeletedKeyAsReady: key, of type typ, was
+// deleted or overwritten in db; NoKey waiters on it are served. The key's
+// shard must be locked. Cheap when no NoKey waiter exists.
+func (bs *blockState) signalGone(db int, key []byte, typ uint8) {
+	if bs.nokeyWaiting.Load() == 0 || !blocksOn(typ) {
+		return
+	}
+	q := bs.queues[ShardOf(key)][db][string(key)]
+	if q == nil || q.nokey == 0 || q.ready {
+		return
+	}
+	bs.listReady(db, q)
+}
+
+// recordGoneLocked is signalGone for a record of t about to be deleted or
+// overwritten (releaseRecordLocked): t's database is found among the
+// shard's tables.
+func (sh *shard) recordGoneLocked(t *kvtable.Table, r kvtable.Ref, typ uint8) {
+	bs := sh.blk
+	if bs == nil || bs.nokeyWaiting.Load() == 0 || !blocksOn(typ) {
+		return
+	}
+	for db, tt := range sh.tables {
+		if tt == t {
+			bs.signalGone(db, t.Key(r), typ)
+			return
+		}
+	}
+}
+
+// signalGoneDB signals the NoKey waiters of db whose key exists there with
+// a blocking type and is about to go (FLUSHDB, FLUSHALL), or, with other
+// set, whose key will not hold a value of the same type once the two
+// databases are swapped (SWAPDB), as Valkey's scanDatabaseForDeletedKeys.
+// Every shard must be locked.
+func (ks *Keyspace) signalGoneDB(db int, other int) {
+	bs := ks.blk
+	if bs.nokeyWaiting.Load() == 0 {
+		return
+	}
+	for shi, sh := range ks.shards {
+		for key, q := range bs.queues[shi][db] {
+			if q.nokey == 0 || q.ready {
+				continue
+			}
+			r, ok := sh.tables[db].Find([]byte(key))
+			if !ok {
+				continue
+			}
+			typ := sh.tables[db].Meta(r).Type
+			if other >= 0 {
+				if r2, ok := sh.tables[other].Find([]byte(key)); ok && sh.tables[other].Meta(r2).Type == typ {
+					continue
+				}
+			}
+			bs.signalGone(db, []byte(key), typ)
+		}
+	}
 }
 
 // SignalReadyExisting signals every key of db that clients wait for and
@@ -255,6 +350,15 @@ func (ks *Keyspace) Waiters(db int, key string, dst []*Waiter) []*Waiter {
 		dst = append(dst, l.w)
 	}
 	return dst
+}
+
+// BlockingKeysOnNoKey is the number of keys NoKey waiters wait for (INFO
+// total_blocking_keys_on_nokey).
+func (ks *Keyspace) BlockingKeysOnNoKey() int64 {
+	if bs := ks.blk; bs != nil {
+		return bs.nokeyKeys.Load()
+	}
+	return 0
 }
 
 // BlockingKeys is the number of keys clients wait for (INFO

@@ -57,6 +57,7 @@ type sizeClass struct {
 	fullRecip  uint64 // ceil(2^64 / fullSlots): m / fullSlots = hi(m * fullRecip)
 	chunks     []chunk
 	top        uint32 // slots [0, top) have been handed out at least once
+	touched    uint32 // slots [0, touched) of the mapped chunks were ever written (Resident)
 	cap        uint32 // slots in all chunks (capped at maxSlots)
 	free       uint32 // free-list head: slot number + 1, 0 = empty
 	live       uint32 // allocated slots
@@ -128,6 +129,36 @@ func NewArena() *Arena {
 // Tables built on this Arena. This is what the shard adds to used_memory.
 func (a *Arena) Bytes() int64 { return a.reserved }
 
+// Resident reports the bytes of the Arena's mappings that hold memory:
+// the pages its allocations have used. A class's chunks are handed out
+// from the start, so a chunk's tail that no allocation reached yet is
+// mapped but costs nothing until then; a full-size chunk, backed by a
+// huge page, counts whole once used. Bytes() - Resident() is that unused
+// tail.
+func (a *Arena) Resident() int64 {
+	var n int64
+	for id := 1; id <= numClasses; id++ {
+		c := &a.classes[id]
+		left := c.touched
+		for i, ch := range c.chunks {
+			if left == 0 {
+				break
+			}
+			slots := c.chunkSlots(i)
+			if left >= slots || i >= int(c.growChunks) {
+				n += int64(len(ch.b))
+			} else {
+				n += int64(roundPage(int(left) * int(c.size)))
+			}
+			left -= min(left, slots)
+		}
+	}
+	for _, ch := range a.large {
+		n += int64(len(ch.b))
+	}
+	return n
+}
+
 // Used reports the bytes held by live allocations (records and bucket
 // arrays), each counted at its slot size. Bytes() - Used() is the Arena's
 // fragmentation and free space.
@@ -142,7 +173,7 @@ func (a *Arena) Release() {
 		for _, ch := range c.chunks {
 			a.unmap(ch)
 		}
-		c.chunks, c.top, c.cap, c.free, c.live = nil, 0, 0, 0, 0
+		c.chunks, c.top, c.cap, c.free, c.live, c.touched = nil, 0, 0, 0, 0, 0
 	}
 	for _, ch := range a.large {
 		if ch.b != nil {
@@ -151,6 +182,28 @@ func (a *Arena) Release() {
 	}
 	a.large, a.largeFree = nil, nil
 	a.reserved, a.used = 0, 0
+}
+
+// Trim gives back to the OS the first chunk that an emptied size class
+// keeps (Free keeps it so that a key set and deleted in a loop does not map
+// and unmap every time). A table growing through bucket arrays of 16 B,
+// 32 B, ... 8 KiB leaves one such chunk in every class it passed through,
+// tens of KiB per Arena: the keyspace's cron calls Trim so that they do
+// not stay. It reports the bytes released.
+func (a *Arena) Trim() int64 {
+	var n int64
+	for id := 1; id <= numClasses; id++ {
+		c := &a.classes[id]
+		if c.live != 0 || len(c.chunks) == 0 {
+			continue
+		}
+		for _, ch := range c.chunks {
+			n += int64(len(ch.b))
+			a.unmap(ch)
+		}
+		c.chunks, c.top, c.cap, c.free, c.touched = nil, 0, 0, 0, 0
+	}
+	return n
 }
 
 // Alloc returns a block of at least n bytes and its Ref. The block's
@@ -194,6 +247,7 @@ func (a *Arena) allocSlot(id int) (Ref, []byte, bool) {
 	}
 	n = c.top
 	c.top++
+	c.touched = max(c.touched, c.top)
 	c.live++
 	a.used += int64(c.size)
 	return makeRef(id, n), c.slotBytes(n), true
@@ -242,6 +296,7 @@ func (a *Arena) Free(r Ref) {
 		clear(c.chunks[1:])
 		c.chunks = c.chunks[:1]
 		c.top, c.free = 0, 0
+		c.touched = min(c.touched, c.chunkSlots(0)) // chunk 0 stays resident
 		c.cap = c.chunkSlots(0)
 		return
 	}

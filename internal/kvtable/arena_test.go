@@ -152,3 +152,73 @@ func TestArenaEmptyCostsNothing(t *testing.T) {
 		t.Fatalf("Used %d after Clear", a.Used())
 	}
 }
+
+func TestArenaTrim(t *testing.T) {
+	a := NewArena()
+	defer a.Release()
+	keep, _ := a.Alloc(40)
+	var refs []Ref
+	for _, n := range []int{16, 64, 1024, 8192} {
+		r, _ := a.Alloc(n)
+		refs = append(refs, r)
+	}
+	for _, r := range refs {
+		a.Free(r)
+	}
+	before := a.Bytes()
+	if got := a.Trim(); got == 0 || a.Bytes() != before-got {
+		t.Fatalf("Trim released %d, Bytes %d -> %d", got, before, a.Bytes())
+	}
+	// The class still in use keeps its chunk; emptied classes work again.
+	if a.Bytes() != int64(roundPage(int(classSizes[classFor(40)])<<a.classes[classFor(40)].c0Shift)) {
+		t.Fatalf("Bytes after Trim %d", a.Bytes())
+	}
+	r, b := a.Alloc(1024)
+	b[0] = 1
+	if a.Slice(r)[0] != 1 || a.Trim() != 0 {
+		t.Fatal("class unusable after Trim")
+	}
+	a.Free(r)
+	a.Free(keep)
+	a.Trim()
+	if a.Bytes() != 0 || a.Used() != 0 {
+		t.Fatalf("after freeing everything: Bytes %d Used %d", a.Bytes(), a.Used())
+	}
+}
+
+func TestArenaResident(t *testing.T) {
+	a := NewArena()
+	defer a.Release()
+	if a.Resident() != 0 {
+		t.Fatal("empty arena resident")
+	}
+	id := classFor(48)
+	c := &a.classes[id]
+	var refs []Ref
+	// Fill chunk 0 and start chunk 1: chunk 0 counts whole, chunk 1 by the
+	// pages reached.
+	for i := 0; i < int(c.chunkSlots(0))+1; i++ {
+		r, _ := a.Alloc(48)
+		refs = append(refs, r)
+	}
+	want := int64(len(c.chunks[0].b) + pageSize)
+	if got := a.Resident(); got != want || a.Bytes() <= got {
+		t.Fatalf("Resident %d, want %d (Bytes %d)", got, want, a.Bytes())
+	}
+	for _, r := range refs {
+		a.Free(r)
+	}
+	// The emptied class keeps chunk 0, whose pages stay written.
+	if got := a.Resident(); got != int64(len(c.chunks[0].b)) {
+		t.Fatalf("Resident %d after freeing, chunk 0 is %d", got, len(c.chunks[0].b))
+	}
+	a.Trim()
+	if a.Resident() != 0 || a.Bytes() != 0 {
+		t.Fatalf("after Trim: Resident %d Bytes %d", a.Resident(), a.Bytes())
+	}
+	r, _ := a.Alloc(100 << 10) // a dedicated mapping counts whole
+	if a.Resident() != int64(roundPage(100<<10)) {
+		t.Fatalf("large: Resident %d", a.Resident())
+	}
+	a.Free(r)
+}

@@ -28,7 +28,7 @@
 //     keys) into a slice, and act on them after Scan returns (see Scan).
 //  4. Call RehashFor or RehashStep from the cron, so a table that stopped
 //     receiving writes still finishes its resize and shrinks.
-//  5. Keep Meta.Type and Meta.Enc below 16; LRU keeps 24 bits.
+//  5. Keep Meta.Type below 8 and Meta.Enc below 16; LRU keeps 24 bits.
 //  6. Call Arena.Release when the shard goes away; no finalizer does it.
 //     Every Table of the Arena dies with it.
 //
@@ -66,10 +66,11 @@
 //
 //	 0        4        8                 12
 //	+--------+--------+--------+--------+-----------+---------+----------+-----+-------+
-//	|  next  |  hash  | LRU 24 | E4 T4  | klen<<2|f |  vlen   | [expire] | key | value |
+//	|  next  |  hash  | LRU 24 |E4 T3 I1| klen<<2|f |  vlen   | [expire] | key | value |
 //	|  Ref   | uint32 |    meta uint32  |  uvarint  | uvarint | int64 ms |     |       |
 //	+--------+--------+--------+--------+-----------+---------+----------+-----+-------+
 //	f: bit 0 = expire present, bit 1 = reserved for a snapshot epoch field
+//	I: Meta.Inline, a flag kept for the caller
 //
 // A 10-byte key with a 16-byte value and no TTL takes 12+1+1+10+16 = 40
 // bytes, the 40-byte class. The stored hash is compared before the key and

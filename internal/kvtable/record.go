@@ -6,7 +6,7 @@ import "encoding/binary"
 //
 //	0   next    uint32  Ref of the next record in the bucket chain, 0 = end
 //	4   hash    uint32  low 32 bits of the key's hash
-//	8   meta    uint32  LRU (bits 0-23) | Enc (24-27) | Type (28-31)
+//	8   meta    uint32  LRU (bits 0-23) | Enc (24-27) | Type (28-30) | Inline (31)
 //	12  klen    uvarint key length << 2 | flags
 //	    vlen    uvarint value length
 //	    expire  int64   only when flags&flagExpire: absolute unix ms
@@ -30,23 +30,32 @@ const (
 
 // Meta is the per-key metadata kept in every record header.
 //
-// Type and Enc must be below 16 (they share one byte); LRU keeps its low 24
-// bits, like Valkey's LRU_BITS.
+// Type must be below 8 and Enc below 16 (with Inline they share one byte);
+// LRU keeps its low 24 bits, like Valkey's LRU_BITS. Inline is a flag for
+// the caller: the keyspace sets it on collections whose packed bytes are
+// the record's value (rather than a reference to an object).
 type Meta struct {
-	Type uint8
-	Enc  uint8
-	LRU  uint32
+	Type   uint8
+	Enc    uint8
+	LRU    uint32
+	Inline bool
 }
 
+const metaInline = 1 << 31
+
 func packMeta(m Meta) uint32 {
-	if m.Type > 15 || m.Enc > 15 {
-		panic("kvtable: Meta.Type and Meta.Enc must be below 16")
+	if m.Type > 7 || m.Enc > 15 {
+		panic("kvtable: Meta.Type must be below 8 and Meta.Enc below 16")
 	}
-	return m.LRU&lruMask | uint32(m.Enc)<<24 | uint32(m.Type)<<28
+	w := m.LRU&lruMask | uint32(m.Enc)<<24 | uint32(m.Type)<<28
+	if m.Inline {
+		w |= metaInline
+	}
+	return w
 }
 
 func unpackMeta(w uint32) Meta {
-	return Meta{Type: uint8(w >> 28), Enc: uint8(w>>24) & 15, LRU: w & lruMask}
+	return Meta{Type: uint8(w>>28) & 7, Enc: uint8(w>>24) & 15, LRU: w & lruMask, Inline: w&metaInline != 0}
 }
 
 // layout is a parsed record header.

@@ -197,6 +197,12 @@ func (t *Table) SetValue(r Ref, value []byte) Ref {
 	return t.rewrite(r, nil, value, len(value), 0, false, t.Expire(r), false)
 }
 
+// SetValueMeta is SetValue that also replaces the metadata, in the same
+// rewrite.
+func (t *Table) SetValueMeta(r Ref, value []byte, m Meta) Ref {
+	return t.rewrite(r, nil, value, len(value), packMeta(m), true, t.Expire(r), false)
+}
+
 // GrowValue resizes the value of r to n bytes, keeping its first
 // min(n, old length) bytes and zeroing the rest, and returns the record's
 // (possibly new) Ref and its writable value. A record keeps its slack, so a

@@ -45,7 +45,7 @@ func fill(n int, x uint64) []byte {
 }
 
 func metaOf(x uint64) Meta {
-	return Meta{Type: uint8(x & 15), Enc: uint8(x>>4) & 15, LRU: uint32(x>>8) & lruMask}
+	return Meta{Type: uint8(x & 7), Enc: uint8(x>>4) & 15, LRU: uint32(x>>8) & lruMask, Inline: x&8 != 0}
 }
 
 func expOf(x uint64) int64 {
@@ -389,21 +389,25 @@ func TestMetaLimits(t *testing.T) {
 	a := NewArena()
 	defer a.Release()
 	tb := NewTable(a)
-	m := Meta{Type: 15, Enc: 15, LRU: lruMask}
+	m := Meta{Type: 7, Enc: 15, LRU: lruMask, Inline: true}
 	r := tb.Set([]byte("k"), nil, m, 0)
 	if tb.Meta(r) != m {
 		t.Fatalf("meta %+v", tb.Meta(r))
 	}
 	tb.SetMeta(r, Meta{LRU: 1<<24 + 5})
-	if tb.Meta(r).LRU != 5 {
-		t.Fatal("LRU keeps 24 bits")
+	if got := tb.Meta(r); got.LRU != 5 || got.Inline {
+		t.Fatalf("LRU keeps 24 bits, Inline its own bit: %+v", got)
+	}
+	r = tb.SetValueMeta(r, []byte("a longer value than before"), m)
+	if tb.Meta(r) != m || string(tb.Value(r)) != "a longer value than before" {
+		t.Fatalf("SetValueMeta: %+v %q", tb.Meta(r), tb.Value(r))
 	}
 	defer func() {
 		if recover() == nil {
-			t.Fatal("Type 16 accepted")
+			t.Fatal("Type 8 accepted")
 		}
 	}()
-	tb.SetMeta(r, Meta{Type: 16})
+	tb.SetMeta(r, Meta{Type: 8})
 }
 
 func TestMemoryUsage(t *testing.T) {

@@ -5,4 +5,6 @@ package server
 func registerAdmin(r *Registry) {
 	registerClientCmds(r)
 	registerServerCmds(r)
+	registerPubSub(r)  // pubsub.go
+	registerMonitor(r) // monitor.go
 }

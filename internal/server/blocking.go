@@ -144,6 +144,18 @@ func (s *Server) blockingState() *blockingState {
 // (inside MULTI/EXEC or a script): the handler then replies as on a
 // timeout.
 func (c *Ctx) Block(keys [][]byte, typ uint8, deadline int64) bool {
+	return c.block(keys, typ, deadline, false)
+}
+
+// BlockOnKeyOrDeletion is Block for XREADGROUP: the command also runs again
+// when a key it waits for is deleted or overwritten (DEL, SET, RENAME,
+// FLUSHALL, SWAPDB...), whatever the key then holds, so that it can reply
+// -NOGROUP or WRONGTYPE (Valkey's unblock_on_nokey).
+func (c *Ctx) BlockOnKeyOrDeletion(keys [][]byte, typ uint8, deadline int64) bool {
+	return c.block(keys, typ, deadline, true)
+}
+
+func (c *Ctx) block(keys [][]byte, typ uint8, deadline int64, nokey bool) bool {
 	cl := c.Client
 	if cl == nil || cl.Flags()&ClientMulti != 0 {
 		return false
@@ -172,6 +184,7 @@ func (c *Ctx) Block(keys [][]byte, typ uint8, deadline int64) bool {
 	bc.reply.Proto = cl.Proto()
 	bc.args = copyArgs(c.Args)
 	bc.w.Owner = bc
+	bc.w.NoKey = nokey
 	c.DB.Block(&bc.w, keys)
 	cl.bstate.Store(bc)
 	cl.SetFlag(ClientBlocked, true)
@@ -199,6 +212,7 @@ func copyArgs(args [][]byte) [][]byte {
 
 func (s *Server) publishBlockingInfo(bs *blockingState) {
 	s.SetInfoField("total_blocking_keys", func() string { return itoa64(s.ks.BlockingKeys()) })
+	s.SetInfoField("total_blocking_keys_on_nokey", func() string { return itoa64(s.ks.BlockingKeysOnNoKey()) })
 	s.SetInfoField("clients_in_timeout_table", func() string { return itoa64(bs.withTimeout.Load()) })
 }
 
@@ -259,7 +273,7 @@ func (s *Server) serveWaiter(bc *blockedClient, key string) {
 	}
 	db := s.ks.View(bc.db, start.UnixMilli())
 	db.NoTouch = bc.noTouch
-	if e, ok := db.Peek([]byte(key)); !ok || e.Type() != bc.typ {
+	if e, ok := db.Peek([]byte(key)); (!ok || e.Type() != bc.typ) && !bc.w.NoKey {
 		s.ks.Unlock(mask)
 		bc.state.Store(bWaiting)
 		return

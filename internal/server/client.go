@@ -65,6 +65,20 @@ type Client struct {
 	// when it is not blocked (blocking.go).
 	bstate atomic.Pointer[blockedClient]
 
+	// Output queued by other goroutines (Push, outbuf.go), and the event
+	// loop serving the client (nil when its own goroutine serves it),
+	// which a push wakes.
+	out  outQueue
+	loop atomic.Pointer[eventLoop]
+	// Pub/sub subscriptions (pubsub.go), guarded by Server.pubsub.mu.
+	subs *clientSubs
+	// pushReply (owner only): the running command's reply is a push
+	// (SUBSCRIBE ...), which CLIENT REPLY OFF/SKIP does not silence.
+	pushReply bool
+	// runningScript (owner only): commands run now come from a script;
+	// MONITOR shows them as [db lua] (monitor.go).
+	runningScript bool
+
 	// fdMu orders closing the socket against Kill from other goroutines.
 	fdMu        sync.Mutex
 	file        *os.File // guarded by fdMu: the socket while on an event loop (conn is then closed)
@@ -79,6 +93,8 @@ type Client struct {
 	multiPlus1 atomic.Int32  // commands queued in MULTI + 1; 0 = no MULTI state (multi=-1)
 	watch      atomic.Int32  // keys WATCHed
 	multiMem   atomic.Int64  // bytes of the queued commands' arguments
+	// tx is the MULTI/EXEC and WATCH state (multi.go).
+	tx multiState
 	// capaRedirect is CLIENT CAPA REDIRECT (capa=r).
 	capaRedirect atomic.Bool
 
@@ -122,7 +138,13 @@ func (c *Client) SetName(n string) {
 // Kill closes the client's connection from any goroutine. A client on an
 // event loop has only its read side shut down: its loop then sees EOF and
 // closes the socket itself, so the descriptor is never reused under it.
-func (c *Client) Kill() {
+func (c *Client) Kill() { c.kill(true) }
+
+// kill is Kill; with dropState the client also leaves pub/sub and MONITOR
+// at once (as Valkey frees it), which a caller holding the pub/sub lock
+// (a publisher closing a client over its output limit) must not ask for:
+// its owner's endClient does it then.
+func (c *Client) kill(dropState bool) {
 	if c.killed.CompareAndSwap(false, true) {
 		c.fdMu.Lock()
 		if c.file != nil {
@@ -133,9 +155,15 @@ func (c *Client) Kill() {
 		c.fdMu.Unlock()
 		if c.srv != nil {
 			c.srv.clients.unlist(c)
+			if dropState {
+				c.srv.dropClientState(c)
+			}
 		}
 		if c.srv != nil && c.srv.pause.active.Load() {
 			c.srv.pause.wake() // a client waiting out a pause must not run its command
+		}
+		if l := c.loop.Load(); l != nil {
+			l.schedule(c) // a loop waiting to write to it (EPOLLOUT) must notice now
 		}
 	}
 }
@@ -325,14 +353,17 @@ func (r *clientRegistry) closeAll() {
 
 func (r *clientRegistry) waitAll() { r.live.Wait() }
 
-// cron closes clients idle past the timeout setting.
+// cron closes clients idle past the timeout setting, and those whose
+// output buffer soft limit ran out.
 func (r *clientRegistry) cron(s *Server, now time.Time) {
+	clients := r.list()
+	s.checkOutputLimitsCron(clients, now.Unix()) // outbuf.go
 	to := s.Settings().Timeout
 	if to <= 0 {
 		return
 	}
 	limit := now.UnixMilli() - int64(to)*1000
-	for _, c := range r.list() {
+	for _, c := range clients {
 		if !c.inCommand.Load() && c.lastActive.Load() < limit {
 			c.Kill()
 		}

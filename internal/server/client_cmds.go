@@ -26,9 +26,8 @@ import (
 // ID/NOT-ID take every following integer, the others one value each, and
 // the first error wins before any client is touched.
 //
-// CACHING, TRACKING, GETREDIR, TRACKINGINFO and UNBLOCK are not
-// registered yet: they answer as unknown subcommands until client-side
-// caching and blocking exist.
+// CACHING, TRACKING, GETREDIR and TRACKINGINFO live in tracking.go;
+// UNBLOCK is registered by the blocking families (blocking.go).
 
 func registerClientCmds(r *Registry) {
 	r.Handle("client|id", cmdClientID)
@@ -45,6 +44,10 @@ func registerClientCmds(r *Registry) {
 	r.Handle("client|unpause", cmdClientUnpause)
 	r.Handle("client|capa", cmdClientCapa)
 	r.Handle("client|import-source", cmdClientImportSource)
+	r.Handle("client|tracking", cmdClientTracking) // tracking.go
+	r.Handle("client|caching", cmdClientCaching)
+	r.Handle("client|getredir", cmdClientGetredir)
+	r.Handle("client|trackinginfo", cmdClientTrackinginfo)
 	r.Handle("client|help", cmdClientHelp)
 	registerInfo(r) // INFO (info.go) registers with CLIENT from registerAdmin
 }
@@ -160,6 +163,9 @@ const clientStructSize = int64(unsafe.Sizeof(Client{}))
 // newline). cur is the command being run, whose client may be cl.
 func appendClientInfo(b []byte, cl *Client, cur *Ctx) []byte {
 	self := cur != nil && cur.Client == cl
+	if self && cl.tx.exec != nil {
+		cur = cl.tx.exec // inside EXEC: Valkey shows EXEC's command and argv (multi.go)
+	}
 	now := time.Now()
 	if cur != nil {
 		now = cur.Now
@@ -194,9 +200,18 @@ func appendClientInfo(b []byte, cl *Client, cur *Ctx) []byte {
 		qbufFree = max(cl.qbufCap.Load()-qbuf, 0)
 		rbs, rbp, obl = cl.rbs.Load(), cl.rbp.Load(), cl.obl.Load()
 	}
+	// Output pending past the reply buffer shows as a reply list (oll,
+	// omem), as Valkey's 16 KiB buffer and reply blocks (outbuf.go).
+	pending := obl + cl.out.pending.Load()
+	obl = min(pending, replyBufferBytes)
+	omem := outputMemory(pending)
+	oll := (omem + replyBufferBytes - 1) / replyBufferBytes
 	multiMem := cl.multiMem.Load()
-	totMem := qbuf + qbufFree + argvMem + multiMem + rbs + clientStructSize
+	totMem := qbuf + qbufFree + argvMem + multiMem + rbs + omem + clientStructSize
 	redir := int64(-1)
+	if cl.srv != nil {
+		redir = cl.srv.trackingRedirect(cl)
+	}
 
 	b = append(b, "id="...)
 	b = strconv.AppendInt(b, cl.ID, 10)
@@ -244,8 +259,11 @@ func appendClientInfo(b []byte, cl *Client, cur *Ctx) []byte {
 	b = strconv.AppendInt(b, rbp, 10)
 	b = append(b, " obl="...)
 	b = strconv.AppendInt(b, obl, 10)
-	// Replies are never queued past the reply buffer: no reply list.
-	b = append(b, " oll=0 omem=0 tot-mem="...)
+	b = append(b, " oll="...)
+	b = strconv.AppendInt(b, oll, 10)
+	b = append(b, " omem="...)
+	b = strconv.AppendInt(b, omem, 10)
+	b = append(b, " tot-mem="...)
 	b = strconv.AppendInt(b, totMem, 10)
 	// Each connection always has a reader waiting; writes are synchronous.
 	b = append(b, " events=r cmd="...)

@@ -75,6 +75,7 @@ var settingsDirectives = []string{
 	"commandlog-reply-larger-than", "commandlog-large-reply-max-len",
 	"latency-monitor-threshold", "latency-tracking", "timeout",
 	"extended-redis-compatibility", "availability-zone", "import-mode",
+	"client-output-buffer-limit",
 }
 
 // settingsFromConfig returns base with every field cfg holds replaced by
@@ -110,6 +111,9 @@ func settingsFromConfig(cfg *config.Config, base *Settings) *Settings {
 		st.AvailabilityZone = *z
 	}
 	st.ImportMode = h.ImportMode.Load()
+	if l := h.OutputBufferLimits.Load(); l != nil {
+		st.OutputBufferLimits = *l
+	}
 	switch h.EnableDebugCommand.Load() {
 	case config.AllowedYes:
 		st.EnableDebugCommand = "yes"
@@ -164,6 +168,8 @@ func (s *Server) attachConfig(cfg *config.Config) {
 		cfg.OnChange(name, lfu)
 	}
 	_ = lfu("", "")
+	s.ks.SetKeyEventFlags(&cfg.Hot.NotifyKeyspaceEvents, config.NotifyKeyMiss, config.NotifyNew) // notify.go
+	cfg.OnChange("tracking-table-max-keys", s.trackingMaxKeysChanged) // tracking.go
 }
 
 // configBackend returns the server's configuration, building one from its
@@ -223,6 +229,10 @@ func settingsConfigText(st *Settings) string {
 	line("extended-redis-compatibility", yesno(st.ExtendedRedisCompat))
 	line("availability-zone", st.AvailabilityZone)
 	line("import-mode", yesno(st.ImportMode))
+	for class, name := range [...]string{config.ClientNormal: "normal", config.ClientReplica: "replica", config.ClientPubsub: "pubsub"} {
+		l := st.OutputBufferLimits[class]
+		line("client-output-buffer-limit", name, strconv.FormatUint(l.Hard, 10), strconv.FormatUint(l.Soft, 10), itoa(l.SoftSeconds))
+	}
 	line("enable-debug-command", st.EnableDebugCommand)
 	return b.String()
 }

@@ -88,6 +88,9 @@ func (s *Server) endClient(c *Client) {
 	c.fdMu.Lock()
 	_ = c.conn.Close()
 	c.fdMu.Unlock()
+	s.dropClientState(c)
+	s.endTransaction(c)
+	c.dropPushes()
 	s.clients.remove(c)
 }
 
@@ -134,6 +137,15 @@ func (s *Server) recoverClient(c *Client) {
 
 func (s *Server) connLoop(c *Client) {
 	for {
+		if c.hasPushes() {
+			// Woken by a push (outbuf.go): clear the deadline that
+			// interrupted the read before taking the queue, so a push
+			// after the take interrupts the next read.
+			_ = c.conn.SetReadDeadline(time.Time{})
+			if !s.flush(c) {
+				return
+			}
+		}
 		n, err := c.conn.Read(c.rd.Space(readChunk))
 		if n > 0 {
 			c.rd.Commit(n)
@@ -149,6 +161,10 @@ func (s *Server) connLoop(c *Client) {
 			}
 		}
 		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() && !c.killed.Load() {
+				_ = c.conn.SetReadDeadline(time.Time{}) // a push woke us
+				continue
+			}
 			return
 		}
 	}
@@ -198,12 +214,20 @@ func (s *Server) processInput(c *Client) inputResult {
 
 // flush writes the pending replies; false if the connection failed.
 func (s *Server) flush(c *Client) bool {
+	if c.hasPushes() {
+		c.takePushes()
+	}
 	if len(c.w.Buf) == 0 {
 		return true
 	}
+	if s.outputOverLimit(c) {
+		return false
+	}
 	c.noteReplyBuffer()
 	s.stats.writesProcessed.Add(1)
+	c.obl.Store(int64(len(c.w.Buf))) // pending while a slow reader blocks the write
 	n, err := c.conn.Write(c.w.Buf)
+	c.obl.Store(0)
 	c.netOut.Add(int64(n))
 	s.stats.netOutput.Add(int64(n))
 	if cap(c.w.Buf) > 1<<20 {

@@ -22,6 +22,7 @@ func registerCore(r *Registry) {
 	r.Handle("hello", cmdHello)
 	r.Handle("readonly", cmdReadonly)
 	r.Handle("readwrite", cmdReadwrite)
+	registerMulti(r)
 	registerAdmin(r)
 }
 
@@ -34,6 +35,10 @@ var (
 func cmdPing(c *Ctx) {
 	if len(c.Args) > 2 {
 		c.Error(errs.WrongArity("ping"))
+		return
+	}
+	if c.Client.Flags()&ClientPubSub != 0 && c.Client.Proto() == 2 {
+		pingSubscribed(c) // pubsub.go
 		return
 	}
 	if len(c.Args) == 1 {
@@ -81,6 +86,7 @@ func cmdReset(c *Ctx) {
 	cl.setNoEvict(false)
 	cl.setNoTouch(false)
 	cl.SetFlag(ClientReadonly, false)
+	c.Srv.discardTransaction(cl)
 	c.Srv.resetHooks(cl)
 	c.W.Simple("RESET")
 }
@@ -234,4 +240,6 @@ func (cl *Client) setProto(v int) {
 
 // resetHooks lets families clear per-connection state on RESET (pub/sub,
 // tracking, MULTI when they exist).
-func (s *Server) resetHooks(cl *Client) {}
+func (s *Server) resetHooks(cl *Client) {
+	s.dropClientState(cl) // pub/sub and MONITOR (monitor.go)
+}

@@ -40,6 +40,20 @@ func (c *Ctx) Modified(key []byte, event string) {
 	c.Srv.notifyKeyspace(c.DB.Index(), key, event)
 }
 
+// Notify emits a keyspace event for key without counting another change:
+// for a command whose one change of key Valkey reports with two events
+// (SET ... EX: "set" then "expire"; ZREM emptying the key: "zrem" then
+// "del"), Modified reports the first and Notify each further one.
+func (c *Ctx) Notify(key []byte, event string) {
+	c.Srv.notifyKeyspace(c.DB.Index(), key, event)
+}
+
+// Flushed is called by the whole-database writes (FLUSHDB, FLUSHALL,
+// SWAPDB) after they changed the databases dbs (none: all of them), as
+// Valkey's signalFlushedDb: every tracking client is told to forget all
+// its cached keys.
+func (c *Ctx) Flushed(dbs ...int) { c.Srv.dbFlushed(c.Client, dbs) }
+
 // ModifiedN counts n changes without a specific key event (FLUSHALL...).
 func (c *Ctx) ModifiedN(n int64) { c.Srv.dirty.Add(n) }
 

@@ -19,9 +19,16 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.inCommand.Store(true)
 	defer c.inCommand.Store(false)
 
+	if c.hasPushes() {
+		c.takePushes() // output pushed before this command precedes its reply (outbuf.go)
+	}
+	c.pushReply = false
 	replyStart := len(c.w.Buf)
 	cmd := s.resolve(c, args)
-	if cmd != nil && s.pause.active.Load() && c.inLoop.Load() && s.pauseBlocks(isWrite(cmd.spec)) {
+	if cmd != nil && s.scripting.active.Load() && !s.scriptGate(c, cmd, args) {
+		cmd = nil // a script runs: -BUSY was the reply (scripting.go)
+	}
+	if cmd != nil && s.pause.active.Load() && c.inLoop.Load() && s.pauseBlocks(c.pausedAsWrite(cmd)) {
 		// The command must wait: an event loop cannot, so the client
 		// leaves it and runs this command again in its own goroutine.
 		c.detached = args
@@ -43,11 +50,33 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	}
 	switch c.replyMode {
 	case replyOff:
-		c.w.Buf = c.w.Buf[:replyStart]
+		if !c.pushReply { // (un)subscribe confirmations are pushes: always sent
+			c.w.Buf = c.w.Buf[:replyStart]
+		}
 	case replySkip:
-		c.w.Buf = c.w.Buf[:replyStart]
+		if !c.pushReply {
+			c.w.Buf = c.w.Buf[:replyStart]
+		}
 		c.replyMode = replyOn
 	}
+}
+
+// keysIncomplete reports whether a command may access keys that its key
+// extraction does not report: a key spec flagged incomplete (MIGRATE), or
+// one whose keys cannot be located from the arguments at all (SORT and
+// SORT_RO: the BY/GET patterns name keys derived from the sorted values).
+// The dispatcher locks every shard for such commands.
+func keysIncomplete(spec *cmdspec.Spec) bool {
+	if spec.Categories&cmdspec.CatScripting != 0 && spec.HasKeys() {
+		return true // EVAL, FCALL: a script may touch keys it did not declare (scripting.go)
+	}
+	for i := range spec.KeySpecs {
+		ks := &spec.KeySpecs[i]
+		if ks.Flags&cmdspec.KeyIncomplete != 0 || ks.BeginSearch.Kind == cmdspec.SearchUnknown {
+			return true
+		}
+	}
+	return false
 }
 
 func isWrite(spec *cmdspec.Spec) bool {
@@ -70,10 +99,18 @@ func (s *Server) resolve(c *Client, args [][]byte) *command {
 		return nil
 	}
 	if !c.authed && (cmd == nil || cmd.spec.Flags&cmdspec.FlagNoAuth == 0) {
-		s.reject(c, nil, errs.NoAuth.Error())
+		var known *command // counted as rejected, as Valkey (an EXEC so rejected aborts: multi.go)
+		if cmd != nil && cmd.subs == nil && cmd.implemented() {
+			known = cmd
+		}
+		s.reject(c, known, errs.NoAuth.Error())
 		return nil
 	}
 	if cmd == nil || !cmd.implemented() {
+		if refusedInMulti(c, cmd, args) { // multi.go
+			s.reject(c, cmd, errs.NotInMulti(cmd.spec.Name).Error())
+			return nil
+		}
 		s.reject(c, nil, cmdspec.UnknownCommandNameError(args))
 		return nil
 	}
@@ -93,10 +130,19 @@ func (s *Server) resolve(c *Client, args [][]byte) *command {
 		s.reject(c, cmd, cmdspec.ArityError(cmd.spec))
 		return nil
 	}
+	if c.tx.active && cmd.spec.Flags&cmdspec.FlagNoMulti != 0 {
+		s.reject(c, cmd, errs.NotInMulti(cmd.spec.Name).Error())
+		return nil
+	}
+	if msg := s.contextError(c, cmd); msg != "" {
+		s.reject(c, cmd, msg)
+		return nil
+	}
 	return cmd
 }
 
 func (s *Server) reject(c *Client, cmd *command, msg string) {
+	msg = s.rejectInMulti(c, cmd, msg) // multi.go
 	if cmd != nil {
 		cmd.rejected.Add(1)
 	}
@@ -112,18 +158,24 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	}
 	now := start // the command's one clock reading
 	if s.pause.active.Load() {
-		if !s.waitPauseClient(c, isWrite(spec)) {
+		if !s.waitPauseClient(c, c.pausedAsWrite(cmd)) {
 			return // killed while waiting: the command never runs
 		}
 		now = time.Now()
 	}
+	if c.inMulti(cmd) {
+		s.queueCommand(c, cmd, args) // multi.go
+		return
+	}
 
 	// Lock the shards of the command's keys. If the keys cannot be found
-	// (malformed arguments the handler will reject), lock everything.
+	// (malformed arguments the handler will reject), or the command may
+	// touch keys its key specs cannot name (SORT's BY/GET patterns), lock
+	// everything.
 	var mask keyspace.Mask
 	var kbuf [8]cmdspec.KeyPos
 	keys, err := spec.KeyIndexes(args, kbuf[:0])
-	if err != nil {
+	if err != nil || keysIncomplete(spec) {
 		mask = keyspace.AllShards
 	} else {
 		for _, k := range keys {
@@ -146,7 +198,11 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	ctx.DB.ImportSource = c.importSource
 	s.ks.Lock(mask)
 	cmd.handler(ctx)
+	if err == nil && c.Flags()&ClientTracking != 0 {
+		s.trackRead(c, spec, args, keys) // before the locks go (tracking.go)
+	}
 	s.ks.Unlock(ctx.locked)
+	s.feedMonitorsAfter(c, spec, c.DB(), args) // monitor.go
 	ctx.Args = nil
 	if c.blocked() {
 		return // counted when it completes (blocking.go)
@@ -157,7 +213,7 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	cmd.usec.Add(dur.Microseconds())
 	c.totCmds.Add(1)
 	s.stats.commandsProcessed.Add(1)
-	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' {
+	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' && !s.takeUncountedError(c) {
 		cmd.failed.Add(1)
 		s.stats.totalErrorReplies.Add(1)
 		s.countError(c.w.Buf[replyStart:])
@@ -166,6 +222,7 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	if s.ks.HasReady() {
 		s.serveReadyKeys() // clients blocked on keys this command filled (blocking.go)
 	}
+	s.trackingAfterRun(c, spec) // CLIENT CACHING used up, BCAST invalidations (tracking.go)
 }
 
 // callHeld runs a resolved command for a caller that already holds the
@@ -197,10 +254,14 @@ func (s *Server) callHeld(c *Client, cmd *command, args [][]byte, w *resp.Writer
 	ctx.DB.ImportSource = c.importSource
 	ctx.DB.Held = held == keyspace.AllShards
 	cmd.handler(ctx)
+	if c.Flags()&ClientTracking != 0 {
+		s.trackReadArgs(c, cmd.spec, args) // tracking.go
+	}
+	s.feedMonitorsAfter(c, cmd.spec, c.DB(), args) // monitor.go
 	cmd.calls.Add(1)
 	cmd.usec.Add(time.Since(start).Microseconds())
 	s.stats.commandsProcessed.Add(1)
-	if len(w.Buf) > replyStart && w.Buf[replyStart] == '-' {
+	if len(w.Buf) > replyStart && w.Buf[replyStart] == '-' && !s.takeUncountedError(c) {
 		cmd.failed.Add(1)
 		s.stats.totalErrorReplies.Add(1)
 		s.countError(w.Buf[replyStart:])

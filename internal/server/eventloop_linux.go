@@ -33,18 +33,34 @@ import (
 //     the client is detached, leaves the loop, and continues in its own
 //     goroutine in the classic model, where waiting is cheap.
 //   - Other goroutines never close a loop's socket (the descriptor could be
-//     reused under the loop); Client.Kill shuts its read side down and the
-//     owner sees EOF and closes it.
+//     reused under the loop); Client.Kill shuts its read side down and
+//     schedules the client on its loop, which closes it.
+//   - Other goroutines never write a loop's client either: they queue
+//     output (Client.Push, outbuf.go) and schedule the client; the loop
+//     moves the queue into the client's writer and flushes it. One eventfd
+//     wakes the loop for new clients and scheduled ones alike, written at
+//     most once until the loop has looked (armed).
 //
 // Rejected alternative: gnet or another event-loop library; the loop is
 // small, and owning it lets blocked clients be handed to goroutines.
 type eventLoop struct {
 	s    *Server
-	epfd int
-	wake [2]int // pipe: a byte written to wake[1] interrupts epoll_wait
+	epfd   int
+	wakeFD int         // eventfd: writing it interrupts epoll_wait
+	armed  atomic.Bool // wakeFD was written and the loop has not looked yet
 
-	mu       sync.Mutex
-	incoming []*Client // guarded by mu: clients handed over by the acceptor
+	mu sync.Mutex
+	// Guarded by mu:
+	incoming   []*Client // clients handed over by the acceptor
+	scheduled  []*Client // clients with pushed output, or killed (schedule)
+	spareSched []*Client // an emptied scheduled slice, for reuse
+
+	// serveMu is held by the goroutine serving the loop's sockets: the
+	// loop's own, or a stand-in while a script the loop's goroutine runs
+	// is busy (standIn). The fields below belong to its holder.
+	serveMu       sync.Mutex
+	skip          *Client // stand-in: the busy script's caller, not served
+	skipScheduled bool    // stand-in: skip was scheduled meanwhile
 
 	byFD     map[int]*Client // loop goroutine only
 	events   [128]syscall.EpollEvent
@@ -83,12 +99,14 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 	if v, err := strconv.Atoi(os.Getenv("PETREL_SPIN")); err == nil && v >= 0 {
 		l.spin = v
 	}
-	if err := syscall.Pipe2(l.wake[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
+	fd, _, errno := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if errno != 0 {
 		syscall.Close(epfd)
-		return nil, err
+		return nil, errno
 	}
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(l.wake[0])}
-	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, l.wake[0], &ev); err != nil {
+	l.wakeFD = int(fd)
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(l.wakeFD)}
+	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, l.wakeFD, &ev); err != nil {
 		l.closeFDs()
 		return nil, err
 	}
@@ -97,8 +115,7 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 
 func (l *eventLoop) closeFDs() {
 	syscall.Close(l.epfd)
-	syscall.Close(l.wake[0])
-	syscall.Close(l.wake[1])
+	syscall.Close(l.wakeFD)
 }
 
 // add hands a new client to a loop. It reports false if the connection has
@@ -134,17 +151,36 @@ func (ls *eventLoops) add(c *Client) bool {
 	return true
 }
 
+// schedule asks the loop to look at one of its clients: output was pushed
+// to it, or it was killed. Any goroutine may call it.
+func (l *eventLoop) schedule(c *Client) {
+	l.mu.Lock()
+	l.scheduled = append(l.scheduled, c)
+	l.mu.Unlock()
+	l.poke()
+}
+
 func (ls *eventLoops) stop() {
 	for _, l := range ls.loops {
 		l.stopping.Store(true)
-		l.poke()
+		l.writeWake()
 	}
 	for _, l := range ls.loops {
 		<-l.done
 	}
 }
 
-func (l *eventLoop) poke() { _, _ = syscall.Write(l.wake[1], []byte{1}) }
+// poke wakes the loop, unless a wake-up is already pending.
+func (l *eventLoop) poke() {
+	if l.armed.CompareAndSwap(false, true) {
+		l.writeWake()
+	}
+}
+
+func (l *eventLoop) writeWake() {
+	one := uint64(1)
+	_, _ = syscall.Write(l.wakeFD, (*[8]byte)(unsafe.Pointer(&one))[:])
+}
 
 // Reads and writes on the loop's non-blocking sockets never block, so
 // they skip the runtime's syscall bookkeeping (RawSyscall).
@@ -162,6 +198,8 @@ func (l *eventLoop) run() {
 	runtime.LockOSThread()
 	defer close(l.done)
 	defer l.closeFDs()
+	l.serveMu.Lock()
+	defer l.serveMu.Unlock()
 	for {
 		timeout := -1
 		if l.stopping.Load() {
@@ -175,36 +213,102 @@ func (l *eventLoop) run() {
 			l.s.Logf("epoll_wait: %v", err)
 			return
 		}
-		for i := 0; i < n; i++ {
-			ev := l.events[i]
-			fd := int(ev.Fd)
-			if fd == l.wake[0] {
-				l.drainWake()
-				continue
+		l.handle(l.events[:n])
+	}
+}
+
+// handle serves one batch of epoll events.
+func (l *eventLoop) handle(events []syscall.EpollEvent) {
+	for i := range events {
+		ev := events[i]
+		fd := int(ev.Fd)
+		if fd == l.wakeFD {
+			l.drainWake()
+			continue
+		}
+		c := l.byFD[fd]
+		if c == nil || c == l.skip {
+			continue
+		}
+		if ev.Events&syscall.EPOLLOUT != 0 {
+			l.writable(c)
+		} else if ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+			l.readable(c)
+		}
+	}
+}
+
+// A script runs on the goroutine serving its caller, which for a client
+// of this loop is the loop's own: while it runs, the loop's other clients
+// would not be served. So the loop's goroutine lends the loop out for the
+// length of every script (an uncontended unlock and lock of serveMu), and
+// once the script is busy (past busy-reply-threshold, scripting.go) a
+// stand-in goroutine serves the loop's other clients, which then get -BUSY
+// or run SCRIPT KILL, until the script ends. The caller itself is left
+// out of epoll meanwhile: its goroutine is in the middle of its command.
+
+// lend releases the loop to a stand-in; the loop's goroutine calls it
+// when a script starts.
+func (l *eventLoop) lend() { l.serveMu.Unlock() }
+
+// reclaim takes the loop back when the script has ended (and any stand-in
+// has stopped).
+func (l *eventLoop) reclaim() { l.serveMu.Lock() }
+
+// standIn serves the loop's clients except skip (the busy script's
+// caller) until stop is closed.
+func (l *eventLoop) standIn(skip *Client, stop <-chan struct{}) {
+	l.serveMu.Lock()
+	defer l.serveMu.Unlock()
+	select {
+	case <-stop:
+		return
+	default:
+	}
+	registered := l.byFD[skip.sysfd] == skip
+	if registered {
+		_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, skip.sysfd, nil)
+	}
+	l.skip = skip
+	defer func() {
+		l.skip = nil
+		if registered && l.byFD[skip.sysfd] == skip {
+			ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(skip.sysfd)}
+			if skip.wantWrite {
+				ev.Events = syscall.EPOLLOUT
 			}
-			c := l.byFD[fd]
-			if c == nil {
-				continue
-			}
-			if ev.Events&syscall.EPOLLOUT != 0 {
-				l.writable(c)
-			} else if ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
-				l.readable(c)
-			}
+			_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, skip.sysfd, &ev)
+		}
+		if l.skipScheduled {
+			l.skipScheduled = false
+			l.schedule(skip) // for the loop, once it has it back
+		}
+	}()
+	var events [64]syscall.EpollEvent // not l.events: the loop's goroutine is iterating those
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		n, err := syscall.EpollWait(l.epfd, events[:], 100)
+		if err != nil && err != syscall.EINTR {
+			return
+		}
+		if n > 0 {
+			l.handle(events[:n])
 		}
 	}
 }
 
 func (l *eventLoop) drainWake() {
-	var buf [64]byte
-	for {
-		if n, _ := syscall.Read(l.wake[0], buf[:]); n <= 0 {
-			break
-		}
-	}
+	l.armed.Store(false) // before taking the lists: a later poke must wake us again
+	var buf [8]byte
+	_, _ = syscall.Read(l.wakeFD, buf[:])
 	l.mu.Lock()
-	in := l.incoming
-	l.incoming = nil
+	in, sched := l.incoming, l.scheduled
+	l.incoming, l.scheduled = nil, l.spareSched[:0]
+	l.spareSched = nil
 	l.mu.Unlock()
 	for _, c := range in {
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.sysfd)}
@@ -213,9 +317,44 @@ func (l *eventLoop) drainWake() {
 			continue
 		}
 		l.byFD[c.sysfd] = c
+		c.loop.Store(l)
 		if c.killed.Load() { // killed before it got here
 			l.close(c)
+		} else if c.hasPushes() { // pushed to before it got here
+			l.scheduledClient(c)
 		}
+	}
+	for i, c := range sched {
+		sched[i] = nil
+		if l.byFD[c.sysfd] != c {
+			continue // closed or detached meanwhile
+		}
+		if c == l.skip {
+			l.skipScheduled = true // its goroutine is busy in a script: later
+			continue
+		}
+		l.scheduledClient(c)
+	}
+	l.mu.Lock()
+	if l.spareSched == nil {
+		l.spareSched = sched[:0]
+	}
+	l.mu.Unlock()
+}
+
+// scheduledClient serves a client another goroutine scheduled: it is
+// closed if it was killed, its pushed output is written unless it is
+// already waiting for the socket to drain (EPOLLOUT then writes it).
+func (l *eventLoop) scheduledClient(c *Client) {
+	if c.killed.Load() {
+		l.close(c)
+		return
+	}
+	if c.wantWrite {
+		return // writable() takes the queue; the wake flag stays set meanwhile
+	}
+	if !l.flush(c) {
+		l.close(c)
 	}
 }
 
@@ -264,6 +403,12 @@ func (l *eventLoop) process(c *Client) (res inputResult) {
 // flush writes pending replies; on a partial write the rest waits for
 // EPOLLOUT. False means the connection failed.
 func (l *eventLoop) flush(c *Client) bool {
+	if c.hasPushes() {
+		c.takePushes()
+	}
+	if c.killed.Load() || l.s.outputOverLimit(c) {
+		return false
+	}
 	c.noteReplyBuffer()
 	if len(c.w.Buf) > 0 {
 		l.s.stats.writesProcessed.Add(1)
@@ -331,6 +476,7 @@ func (l *eventLoop) writable(c *Client) {
 func (l *eventLoop) unregister(c *Client) {
 	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.sysfd, nil)
 	delete(l.byFD, c.sysfd)
+	c.loop.Store(nil)
 	c.inLoop.Store(false)
 }
 

@@ -33,7 +33,7 @@ import (
 // add nothing.
 //
 // Values are real where Petrel has the state. Fields of subsystems Petrel
-// does not have yet (persistence, replication, scripting, tracking,
+// does not have yet (persistence, replication, scripting,
 // defrag, ...) print what Valkey prints on a fresh idle server, which is
 // also the truth for Petrel today; the few fields where Valkey's idle value
 // would not be true (Lua VM memory, gcc version, the allocator, the main
@@ -477,16 +477,15 @@ func multiplexingAPI() string {
 // ---- Clients ----
 
 func (s *Server) infoClients(w *infoWriter) {
-	var maxIn, maxOut, blocked, pubsub, watching, tracking int64
+	var maxIn, maxOut, blocked, pubsub, tracking int64
 	clients := s.Clients()
 	for _, c := range clients {
 		maxIn = max(maxIn, c.qbuf.Load())
-		maxOut = max(maxOut, c.obl.Load())
+		maxOut = max(maxOut, c.obl.Load()+c.out.pending.Load())
 		f := c.Flags()
 		blocked += boolInt(f&ClientBlocked != 0)
 		pubsub += boolInt(f&ClientPubSub != 0)
 		tracking += boolInt(f&ClientTracking != 0)
-		watching += boolInt(c.watch.Load() > 0)
 	}
 	pausedReason, pausedActions := "none", "none"
 	var pausedMs int64
@@ -506,9 +505,9 @@ func (s *Server) infoClients(w *infoWriter) {
 	w.int("blocked_clients", blocked)
 	w.int("tracking_clients", tracking)
 	w.int("pubsub_clients", pubsub)
-	w.int("watching_clients", watching)
+	w.int("watching_clients", s.watches.clients.Load())
 	w.int("clients_in_timeout_table", 0)
-	w.int("total_watched_keys", 0)
+	w.int("total_watched_keys", s.watches.keys.Load())
 	w.int("total_blocking_keys", 0)
 	w.int("total_blocking_keys_on_nokey", 0)
 	w.str("paused_reason", pausedReason)
@@ -663,21 +662,22 @@ func (s *Server) infoMemory(w *infoWriter) {
 	w.int("allocator_muzzy", 0)
 	w.int("total_system_memory", sysmem)
 	w.str("total_system_memory_human", bytesToHuman(sysmem))
-	// Scripting does not exist yet: there is no Lua VM, so its memory is 0
-	// (a fresh Valkey shows its VM's initial 32K/35K here).
-	w.int("used_memory_lua", 0)
-	w.int("used_memory_vm_eval", 0)
-	w.str("used_memory_lua_human", "0B")
-	w.int("used_memory_scripts_eval", 0)
-	w.int("number_of_cached_scripts", 0)
-	w.int("number_of_functions", 0)
-	w.int("number_of_libraries", 0)
-	w.int("used_memory_vm_functions", 0)
-	w.int("used_memory_vm_total", 0)
-	w.str("used_memory_vm_total_human", "0B")
-	w.int("used_memory_functions", 0)
-	w.int("used_memory_scripts", 0)
-	w.str("used_memory_scripts_human", "0B")
+	// Scripting (scripting.go): gopher-lua does not count its memory, so
+	// the VM figures are estimates (a fresh VM's size plus the code).
+	sc := s.scriptingInfo()
+	w.int("used_memory_lua", sc.EvalVMMemory)
+	w.int("used_memory_vm_eval", sc.EvalVMMemory)
+	w.str("used_memory_lua_human", bytesToHuman(sc.EvalVMMemory))
+	w.int("used_memory_scripts_eval", sc.ScriptsMemory)
+	w.int("number_of_cached_scripts", sc.CachedScripts)
+	w.int("number_of_functions", sc.Functions)
+	w.int("number_of_libraries", sc.Libraries)
+	w.int("used_memory_vm_functions", sc.FunctionVMMemory)
+	w.int("used_memory_vm_total", sc.EvalVMMemory+sc.FunctionVMMemory)
+	w.str("used_memory_vm_total_human", bytesToHuman(sc.EvalVMMemory+sc.FunctionVMMemory))
+	w.int("used_memory_functions", sc.FunctionsMemory)
+	w.int("used_memory_scripts", sc.ScriptsMemory+sc.FunctionsMemory)
+	w.str("used_memory_scripts_human", bytesToHuman(sc.ScriptsMemory+sc.FunctionsMemory))
 	w.int("maxmemory", maxmem)
 	w.str("maxmemory_human", bytesToHuman(maxmem))
 	w.str("maxmemory_policy", s.configValue("maxmemory-policy", "noeviction"))
@@ -780,14 +780,15 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.int("expire_cycle_cpu_milliseconds", ks.ExpireCycleCPUMicros.Load()/1000)
 	w.int("evicted_keys", ks.EvictedKeys.Load())
 	w.int("evicted_clients", 0)
-	w.int("evicted_scripts", 0)
+	w.int("evicted_scripts", s.scriptingInfo().EvictedScripts)
 	w.int("total_eviction_exceeded_time", 0)
 	w.int("current_eviction_exceeded_time", 0)
 	w.int("keyspace_hits", ks.Hits.Load())
 	w.int("keyspace_misses", ks.Misses.Load())
-	w.int("pubsub_channels", 0)
-	w.int("pubsub_patterns", 0)
-	w.int("pubsubshard_channels", 0)
+	psc := s.pubsubCounts()
+	w.int("pubsub_channels", int64(psc.channels))
+	w.int("pubsub_patterns", int64(psc.patterns))
+	w.int("pubsubshard_channels", int64(psc.shardChannels))
 	// Petrel never forks.
 	w.int("latest_fork_usec", 0)
 	w.int("total_forks", 0)
@@ -799,9 +800,10 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.int("active_defrag_key_misses", 0)
 	w.int("total_active_defrag_time", 0)
 	w.int("current_active_defrag_time", 0)
-	w.int("tracking_total_keys", 0)
-	w.int("tracking_total_items", 0)
-	w.int("tracking_total_prefixes", 0)
+	_, trackKeys, trackItems, trackPrefixes := s.trackingInfo() // tracking.go
+	w.int("tracking_total_keys", trackKeys)
+	w.int("tracking_total_items", trackItems)
+	w.int("tracking_total_prefixes", trackPrefixes)
 	w.int("unexpected_error_replies", st.unexpectedErrorReplies.Load())
 	w.int("total_error_replies", st.totalErrorReplies.Load())
 	w.int("dump_payload_sanitizations", 0)
@@ -816,7 +818,7 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.int("io_threaded_total_prefetch_batches", 0)
 	w.int("io_threaded_total_prefetch_entries", 0)
 	w.int("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections.Load())
-	w.int("client_output_buffer_limit_disconnections", 0)
+	w.int("client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections.Load())
 	w.int("reply_buffer_shrinks", 0)
 	w.int("reply_buffer_expands", 0)
 	// Petrel has no event loop: Valkey's event loop figures stay 0.

@@ -9,3 +9,10 @@ func (s *Server) keyModified(c *Client, db int, key []byte) {
 	s.touchWatched(db, key)
 	s.invalidateTracked(c, db, key)
 }
+
+// dbFlushed is Valkey's signalFlushedDb: databases dbs (none: every one)
+// were emptied or swapped by c's command (Ctx.Flushed). Client-side
+// caching (tracking.go) hooks in here; WATCH may too.
+func (s *Server) dbFlushed(c *Client, dbs []int) {
+	s.invalidateAllTracked(c)
+}

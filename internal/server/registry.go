@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"petrel/internal/cmdspec"
+	"petrel/internal/keyspace"
 )
 
 // command is a registered command: its generated spec, its handler and
@@ -22,6 +23,21 @@ type command struct {
 // the server starts; afterwards it is read-only.
 type Registry struct {
 	cmds map[string]*command
+	// codecs are the inline codecs the families asked for, installed in
+	// the keyspace by New (keyspace/inline.go).
+	codecs []typedCodec
+}
+
+type typedCodec struct {
+	typ uint8
+	c   keyspace.InlineCodec
+}
+
+// InlineCodec asks for the small values of collection type typ to be
+// stored inline in their keys' records, converted with c
+// (keyspace.SetInlineCodec).
+func (r *Registry) InlineCodec(typ uint8, c keyspace.InlineCodec) {
+	r.codecs = append(r.codecs, typedCodec{typ, c})
 }
 
 func newRegistry() *Registry {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"petrel/internal/config"
 	"petrel/internal/keyspace"
 )
 
@@ -62,6 +63,9 @@ type Settings struct {
 	// ImportMode (import-mode) stops the server expiring keys: an import
 	// source client (CLIENT IMPORT-SOURCE ON) owns their expiry.
 	ImportMode bool
+	// OutputBufferLimits (client-output-buffer-limit) bounds the output
+	// pending for a client of each class (outbuf.go).
+	OutputBufferLimits config.OutputBufferLimits
 }
 
 // DefaultSettings are Valkey's defaults.
@@ -86,6 +90,10 @@ func DefaultSettings() *Settings {
 		CommandlogReplyLargerThan:    1 << 20,
 		CommandlogLargeReplyMaxLen:   128,
 		LatencyTracking:              true,
+		OutputBufferLimits: config.OutputBufferLimits{
+			config.ClientReplica: {Hard: 256 << 20, Soft: 64 << 20, SoftSeconds: 60},
+			config.ClientPubsub:  {Hard: 32 << 20, Soft: 8 << 20, SoftSeconds: 60},
+		},
 	}
 }
 
@@ -110,6 +118,8 @@ type Server struct {
 	loops     *eventLoops    // nil: one goroutine per connection
 	clients   clientRegistry
 	pause     pauseState
+	pubsub    pubsubState  // subscriptions (pubsub.go)
+	monitors  monitorState // MONITOR clients (monitor.go)
 
 	dirty          atomic.Int64
 	securityLogged atomic.Int64 // unix seconds of the last security warning
@@ -118,6 +128,7 @@ type Server struct {
 	info           infoState     // INFO's own state (info.go)
 	obs            observability // command logs, latency monitor and histograms (commandlog.go, latency.go)
 	adm            adminState    // COMMAND view, CONFIG glue, DEBUG knobs (server_cmds.go, config_glue.go, debug.go)
+	trk            trackingState // client-side caching (tracking.go)
 	shuttingDown   atomic.Bool
 	done           chan struct{}
 	closeOnce      sync.Once
@@ -126,6 +137,10 @@ type Server struct {
 	// Extra state owned by command families (slowlog, latency, ...), each
 	// guarding itself.
 	Ext sync.Map
+
+	watches watchRegistry // WATCHed keys (multi.go)
+
+	scripting scriptingState // EVAL/FCALL engine, the running script, BUSY (scripting.go)
 }
 
 type serverStats struct {
@@ -133,6 +148,7 @@ type serverStats struct {
 	netInput, netOutput                                   atomic.Int64
 	unexpectedErrorReplies, totalErrorReplies             atomic.Int64
 	clientQueryBufferLimitDisconnections                  atomic.Int64
+	clientOutputBufferLimitDisconnections                 atomic.Int64
 	readsProcessed, writesProcessed                       atomic.Int64 // socket reads and writes (INFO total_*_processed)
 }
 
@@ -155,9 +171,13 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv.pause.init()
 	srv.ks.OnExpire = srv.onExpire
 	srv.ks.OnFieldsExpired = srv.onFieldsExpired
+	srv.ks.OnKeyMiss, srv.ks.OnNewKey = srv.onKeyMiss, srv.onNewKey // notify.go
 	registerCore(srv.reg)
 	for _, r := range register {
 		r(srv.reg)
+	}
+	for _, ic := range srv.reg.codecs {
+		srv.ks.SetInlineCodec(ic.typ, ic.c)
 	}
 	srv.info.init(srv)
 	return srv
@@ -427,7 +447,7 @@ func (s *Server) onExpire(db int, key []byte) {
 // reclaims n expired fields of a collection (hash field expiration), and
 // whether that emptied and deleted the key.
 func (s *Server) onFieldsExpired(db int, key []byte, n int, keyDeleted bool) {
-	s.notifyKeyspace(db, key, "hexpired")
+	s.notifyKeyspaceClass(config.NotifyExpired, db, key, "hexpired") // class x from the active cycle
 	if keyDeleted {
 		s.notifyKeyspace(db, key, "del")
 	}

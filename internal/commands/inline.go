@@ -1,0 +1,123 @@
+package commands
+
+// Inline codecs: how the keyspace keeps small lists, hashes, sets and
+// sorted sets as packed bytes inside their keys' records and makes from
+// them the objects the handlers of this package use (keyspace/inline.go).
+// A value in a packed encoding (listpack, intset) is stored inline; any
+// other (quicklist, hashtable, skiplist, a hash with field TTLs, which is
+// never packed) stays an object. Handlers see no difference.
+//
+// Decoding recycles an object the keyspace is done with, and its buffer,
+// so that commands on small collections allocate nothing in steady state.
+
+import (
+	"petrel/internal/keyspace"
+	"petrel/internal/server"
+	"petrel/internal/types/hash"
+	"petrel/internal/types/list"
+	"petrel/internal/types/set"
+	"petrel/internal/types/zset"
+)
+
+func registerInlineCodecs(r *server.Registry) {
+	r.InlineCodec(keyspace.TypeList, listCodec{})
+	r.InlineCodec(keyspace.TypeHash, hashCodec{})
+	r.InlineCodec(keyspace.TypeSet, setCodec{})
+	r.InlineCodec(keyspace.TypeZSet, zsetCodec{})
+}
+
+// copyInto copies b into buf's storage when it fits, else into a new
+// slice.
+func copyInto(buf, b []byte) []byte {
+	if cap(buf) < len(b) {
+		buf = nil
+	}
+	return append(buf[:0], b...)
+}
+
+type listCodec struct{}
+
+func (listCodec) Decode(enc uint8, b []byte, reuse any) any {
+	if l, ok := reuse.(*listValue); ok {
+		old, _ := l.Listpack()
+		l.List = *list.FromListpack(copyInto(old, b))
+		return l
+	}
+	return &listValue{*list.FromListpack(copyInto(nil, b))}
+}
+
+func (listCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+	if l, ok := o.(*listValue); ok {
+		if lp, ok := l.Listpack(); ok {
+			return append(dst, lp...), keyspace.EncListpack, true
+		}
+	}
+	return dst, 0, false
+}
+
+type hashCodec struct{}
+
+func (hashCodec) Decode(enc uint8, b []byte, reuse any) any {
+	if h, ok := reuse.(hashObject); ok {
+		old, _ := h.PackedForm()
+		*h.Hash = *hash.FromPacked(copyInto(old, b))
+		return h
+	}
+	return hashObject{hash.FromPacked(copyInto(nil, b))}
+}
+
+func (hashCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+	if h, ok := o.(hashObject); ok {
+		if b, ok := h.PackedForm(); ok {
+			return append(dst, b...), keyspace.EncListpack, true
+		}
+	}
+	return dst, 0, false
+}
+
+type setCodec struct{}
+
+func (setCodec) Decode(enc uint8, b []byte, reuse any) any {
+	e := set.Listpack
+	if enc == keyspace.EncIntset {
+		e = set.Intset
+	}
+	if s, ok := reuse.(*setValue); ok {
+		s.Set = *set.FromPacked(e, copyInto(s.PackedBuffer(), b))
+		return s
+	}
+	return &setValue{*set.FromPacked(e, copyInto(nil, b))}
+}
+
+func (setCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+	if s, ok := o.(*setValue); ok {
+		b, e, ok := s.AppendPacked(dst)
+		if ok {
+			if e == set.Intset {
+				return b, keyspace.EncIntset, true
+			}
+			return b, keyspace.EncListpack, true
+		}
+	}
+	return dst, 0, false
+}
+
+type zsetCodec struct{}
+
+func (zsetCodec) Decode(enc uint8, b []byte, reuse any) any {
+	if z, ok := reuse.(*zsetValue); ok {
+		old, _ := z.Listpack()
+		z.ZSet = *zset.FromListpack(copyInto(old, b))
+		return z
+	}
+	return &zsetValue{*zset.FromListpack(copyInto(nil, b))}
+}
+
+func (zsetCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+	if z, ok := o.(*zsetValue); ok {
+		if lp, ok := z.Listpack(); ok {
+			return append(dst, lp...), keyspace.EncListpack, true
+		}
+	}
+	return dst, 0, false
+}

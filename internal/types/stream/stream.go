@@ -1,0 +1,504 @@
+package stream
+
+import (
+	"errors"
+	"math"
+	"sort"
+	"strings"
+
+	"petrel/internal/types/set/listpack"
+)
+
+// Stream is a stream value: its entries in packed nodes, its counters and
+// its consumer groups.
+//
+//	Stream
+//	 ├─ nodes []node        ordered by master ID; entries of a node are
+//	 │   master ID          greater than its master and smaller than the
+//	 │   lp (listpack)      next node's master (node.go has the layout)
+//	 ├─ length, lastID, firstID, maxDeletedID, entriesAdded
+//	 └─ groups (btree by name) -> Group (group.go)
+//
+// Valkey keeps the nodes in a radix tree keyed by the master ID; a slice
+// does the same job here: appends go to the tail, trimming takes nodes off
+// the head (reslicing, so it is O(1) and the array is compacted the next
+// time append grows it), lookups are binary searches. Only deleting a
+// whole node in the middle (XDEL of its last live entry) moves the nodes
+// after it. There is no per-entry object: an entry is bytes in a node.
+type Stream struct {
+	nodes        []node
+	length       uint64
+	lastID       ID
+	firstID      ID // first live entry (0-0 when empty)
+	maxDeletedID ID
+	entriesAdded uint64
+	groups       *btree[string, *Group] // nil until the first group
+}
+
+type node struct {
+	master ID
+	lp     []byte
+}
+
+// Config bounds the nodes (stream-node-max-bytes, stream-node-max-entries;
+// 0 means no bound).
+type Config struct {
+	MaxBytes   int64
+	MaxEntries int64
+}
+
+// DefaultConfig is Valkey's default.
+var DefaultConfig = Config{MaxBytes: 4096, MaxEntries: 100}
+
+// Errors of Add.
+var (
+	// ErrIDTooSmall: the ID is not greater than the stream's last ID.
+	ErrIDTooSmall = errors.New("stream: ID equal or smaller than the top item")
+	// ErrTooLarge: the entry cannot be stored in a node.
+	ErrTooLarge = errors.New("stream: elements too large")
+)
+
+const (
+	// maxNodeSize is the largest node (Valkey's STREAM_LISTPACK_MAX_SIZE).
+	maxNodeSize = 1 << 30
+	// maxPrealloc bounds the room a new tail node is created with.
+	maxPrealloc = 4096
+)
+
+// New returns an empty stream.
+func New() *Stream { return &Stream{} }
+
+// Len is the number of live entries.
+func (s *Stream) Len() uint64 { return s.length }
+
+// LastID is the last ID ever added (or set by XSETID).
+func (s *Stream) LastID() ID { return s.lastID }
+
+// FirstID is the ID of the first live entry, 0-0 when empty (XINFO's
+// recorded-first-entry-id).
+func (s *Stream) FirstID() ID { return s.firstID }
+
+// MaxDeletedID is the largest ID deleted by XDEL (or set by XSETID).
+func (s *Stream) MaxDeletedID() ID { return s.maxDeletedID }
+
+// EntriesAdded counts every entry ever added.
+func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
+
+// SetLastID, SetEntriesAdded and SetMaxDeletedID are XSETID's changes; the
+// caller checks them against the stream first.
+func (s *Stream) SetLastID(id ID)         { s.lastID = id }
+func (s *Stream) SetEntriesAdded(n uint64) { s.entriesAdded = n }
+func (s *Stream) SetMaxDeletedID(id ID)    { s.maxDeletedID = id }
+
+// Nodes is the number of nodes (XINFO's radix-tree-keys).
+func (s *Stream) Nodes() int { return len(s.nodes) }
+
+// NextID is the ID Add gives an entry with no ID at time nowMs (unix ms):
+// now, or the last ID's successor if the clock is not past it.
+func (s *Stream) NextID(nowMs uint64) ID {
+	if nowMs > s.lastID.Ms {
+		return ID{Ms: nowMs}
+	}
+	id, _ := s.lastID.Incr()
+	return id
+}
+
+// AddID resolves the ID of a new entry as Valkey's streamAppendItem: id as
+// given when seqGiven, else id.Ms with the next sequence after the last ID
+// of that millisecond (or 0). It returns ErrIDTooSmall when the result is
+// not greater than the last ID.
+func (s *Stream) AddID(id ID, seqGiven bool) (ID, error) {
+	if !seqGiven {
+		if s.lastID.Ms == id.Ms {
+			if s.lastID.Seq == math.MaxUint64 {
+				return ID{}, ErrIDTooSmall
+			}
+			id = ID{Ms: id.Ms, Seq: s.lastID.Seq + 1}
+		} else {
+			id.Seq = 0
+		}
+	}
+	if id.Compare(s.lastID) <= 0 {
+		return ID{}, ErrIDTooSmall
+	}
+	return id, nil
+}
+
+// Add appends an entry with ID id (which must be greater than LastID, as
+// AddID makes it) and fields fv (field, value, ...).
+func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
+	if id.Compare(s.lastID) <= 0 {
+		return ErrIDTooSmall
+	}
+	total := 0
+	for _, b := range fv {
+		total += len(b)
+	}
+	if total > maxNodeSize {
+		return ErrTooLarge
+	}
+	maxBytes := cfg.MaxBytes
+	if maxBytes <= 0 || maxBytes > maxNodeSize {
+		maxBytes = maxNodeSize
+	}
+	var tail *node
+	if n := len(s.nodes); n > 0 {
+		tail = &s.nodes[n-1]
+		full := int64(len(tail.lp))+int64(total) >= maxBytes
+		if !full && cfg.MaxEntries > 0 {
+			h := readHeader(tail.lp)
+			full = h.count+h.deleted >= cfg.MaxEntries
+		}
+		if full {
+			tail.lp = shrink(tail.lp)
+			tail = nil
+		}
+	}
+	if tail == nil {
+		prealloc := maxPrealloc
+		if cfg.MaxBytes > 0 && cfg.MaxBytes < maxPrealloc {
+			prealloc = int(cfg.MaxBytes)
+		}
+		s.nodes = append(s.nodes, node{master: id, lp: newNode(fv, prealloc)})
+		tail = &s.nodes[len(s.nodes)-1]
+	}
+	tail.lp = appendEntry(tail.lp, tail.master, id, fv)
+	s.length++
+	s.entriesAdded++
+	s.lastID = id
+	if s.length == 1 {
+		s.firstID = id
+	}
+	return nil
+}
+
+// shrink returns lp without spare capacity (a node that stopped growing).
+func shrink(lp []byte) []byte {
+	if cap(lp)-len(lp) < 16 {
+		return lp
+	}
+	return append(make([]byte, 0, len(lp)), lp...)
+}
+
+// nodeFor is the index of the node that would hold id: the last node whose
+// master is <= id, or -1.
+func (s *Stream) nodeFor(id ID) int {
+	return sort.Search(len(s.nodes), func(i int) bool { return id.Less(s.nodes[i].master) }) - 1
+}
+
+// find locates the live entry id: its node and the position of its flags.
+func (s *Stream) find(id ID) (ni int, e entry, p int, ok bool) {
+	ni = s.nodeFor(id)
+	if ni < 0 {
+		return 0, entry{}, 0, false
+	}
+	n := &s.nodes[ni]
+	h := readHeader(n.lp)
+	for p = h.first; p >= 0; p = e.next {
+		e = readEntry(n.lp, n.master, &h, p)
+		if c := e.id.Compare(id); c >= 0 {
+			return ni, e, p, c == 0 && e.flags&flagDeleted == 0
+		}
+	}
+	return 0, entry{}, 0, false
+}
+
+// Exists reports whether id is a live entry.
+func (s *Stream) Exists(id ID) bool {
+	_, _, _, ok := s.find(id)
+	return ok
+}
+
+// Delete removes the live entry id as XDEL does (the largest deleted ID
+// and the first ID follow) and reports whether it existed.
+func (s *Stream) Delete(id ID) bool {
+	if !s.deleteEntry(id) {
+		return false
+	}
+	if id.Compare(s.maxDeletedID) > 0 {
+		s.maxDeletedID = id
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if id == s.firstID {
+		s.firstID = s.edgeID(true)
+	}
+	return true
+}
+
+// deleteEntry flags the live entry id deleted, dropping its node when it
+// was the node's last live entry.
+func (s *Stream) deleteEntry(id ID) bool {
+	ni, e, p, ok := s.find(id)
+	if !ok {
+		return false
+	}
+	n := &s.nodes[ni]
+	if readHeader(n.lp).count == 1 {
+		s.removeNode(ni)
+	} else {
+		n.lp = markDeleted(n.lp, p, e.flags)
+	}
+	s.length--
+	return true
+}
+
+// removeNode drops node i.
+func (s *Stream) removeNode(i int) {
+	if i == 0 {
+		s.nodes[0] = node{}
+		s.nodes = s.nodes[1:]
+		return
+	}
+	copy(s.nodes[i:], s.nodes[i+1:])
+	s.nodes[len(s.nodes)-1] = node{}
+	s.nodes = s.nodes[:len(s.nodes)-1]
+}
+
+// edgeID is the first (or last) live ID; MaxID (or 0-0) when there is
+// none, as Valkey's streamGetEdgeID.
+func (s *Stream) edgeID(first bool) ID {
+	it := s.Range(MinID, MaxID, !first)
+	if it.Next() {
+		return it.ID()
+	}
+	if first {
+		return MaxID
+	}
+	return MinID
+}
+
+// LastLiveID is the ID of the last live entry (0-0 when empty).
+func (s *Stream) LastLiveID() ID {
+	if s.length == 0 {
+		return ID{}
+	}
+	return s.edgeID(false)
+}
+
+// FirstEntryID is the ID of the first entry of the first node, live or
+// not (0-0 when there is none): what an approximate MINID trim leaves.
+func (s *Stream) FirstEntryID() ID {
+	it := s.Range(MinID, MaxID, false)
+	it.tombstones = true
+	if it.Next() {
+		return it.ID()
+	}
+	return ID{}
+}
+
+// Trim strategies.
+const (
+	TrimMaxLen = iota + 1
+	TrimMinID
+)
+
+// TrimArgs is a trimming request (XTRIM, XADD MAXLEN/MINID).
+type TrimArgs struct {
+	Strategy int
+	MaxLen   int64
+	MinID    ID
+	Approx   bool  // remove whole nodes only
+	Limit    int64 // stop before removing more than this many (0: no limit)
+}
+
+// Trim removes entries from the head as Valkey's streamTrim and returns
+// how many: whole nodes while they are entirely beyond the bound, then
+// (unless approximate) the leading entries of the next node one by one.
+func (s *Stream) Trim(a TrimArgs) int64 {
+	if a.Strategy == 0 {
+		return 0
+	}
+	var deleted int64
+	for len(s.nodes) > 0 {
+		if a.Strategy == TrimMaxLen && s.length <= uint64(a.MaxLen) {
+			break
+		}
+		n := &s.nodes[0]
+		h := readHeader(n.lp)
+		entries := h.count
+		if a.Limit != 0 && deleted+entries > a.Limit {
+			break
+		}
+		var removeNode bool
+		if a.Strategy == TrimMaxLen {
+			removeNode = int64(s.length)-entries >= a.MaxLen
+		} else {
+			last := ID{}
+			if p := lastEntry(n.lp); p >= 0 {
+				last = readEntry(n.lp, n.master, &h, p).id
+			}
+			removeNode = last.Less(a.MinID)
+		}
+		if removeNode {
+			s.removeNode(0)
+			s.length -= uint64(entries)
+			deleted += entries
+			continue
+		}
+		if a.Approx {
+			break
+		}
+		var fromNode int64
+		for p := h.first; p >= 0; {
+			e := readEntry(n.lp, n.master, &h, p)
+			var stop bool
+			if a.Strategy == TrimMaxLen {
+				stop = s.length <= uint64(a.MaxLen)
+			} else {
+				stop = !e.id.Less(a.MinID)
+			}
+			if stop {
+				break
+			}
+			if e.flags&flagDeleted == 0 {
+				// Flag it in place (flags keep their size), then find the
+				// next entry again: the positions did not move.
+				lpReplaceFlags(n.lp, p, e.flags|flagDeleted)
+				fromNode++
+				s.length--
+			}
+			p = e.next
+		}
+		deleted += fromNode
+		first := listpack.First(n.lp)
+		n.lp = replaceInt(n.lp, first, entries-fromNode)
+		n.lp = replaceInt(n.lp, listpack.Next(n.lp, first), h.deleted+fromNode)
+		break
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if deleted > 0 {
+		s.firstID = s.edgeID(true)
+	}
+	return deleted
+}
+
+// lpReplaceFlags overwrites the one-byte flags element at p.
+func lpReplaceFlags(lp []byte, p int, flags int64) { lp[p] = byte(flags) }
+
+// RadixTreeNodes is the number of nodes Valkey's radix tree would have
+// for this stream's nodes (XINFO's radix-tree-nodes): the tree is a
+// compressed trie of the 16-byte big-endian master IDs, whose shape
+// depends only on the set of keys (rax.c compresses chains again after a
+// removal).
+func (s *Stream) RadixTreeNodes() int {
+	if len(s.nodes) == 0 {
+		return 1
+	}
+	keys := make([][16]byte, len(s.nodes))
+	for i := range s.nodes {
+		keys[i] = s.nodes[i].master.key()
+	}
+	return raxNodes(keys, 0)
+}
+
+// raxNodes counts the radix tree nodes of sorted keys sharing their first
+// d bytes, starting with the node at depth d: a compressed node down to
+// their longest common prefix (if it is longer), then a branching node
+// with one child per distinct next byte, down to the key nodes (leaves).
+func raxNodes(keys [][16]byte, d int) int {
+	if len(keys) == 1 {
+		if d == 16 {
+			return 1
+		}
+		return 2 // a compressed node for the rest of the key, then the key
+	}
+	l := d
+	first, last := &keys[0], &keys[len(keys)-1]
+	for l < 16 && first[l] == last[l] {
+		l++
+	}
+	n := 1 // the node at depth d
+	if l > d {
+		n++ // compressed down to l, where the branching node is
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j][l] == keys[i][l] {
+			j++
+		}
+		n += raxNodes(keys[i:j], l+1)
+		i = j
+	}
+	return n
+}
+
+// Clone returns a deep copy (COPY).
+func (s *Stream) Clone() *Stream {
+	c := *s
+	c.nodes = make([]node, len(s.nodes))
+	for i, n := range s.nodes {
+		c.nodes[i] = node{master: n.master, lp: append([]byte(nil), n.lp...)}
+	}
+	if s.groups != nil {
+		c.groups = cloneGroups(s.groups)
+	}
+	return &c
+}
+
+// MemoryUsage estimates the bytes the stream holds, as MEMORY USAGE:
+// the nodes (sampling at most samples of them and extrapolating; 0 means
+// all) and the consumer groups.
+func (s *Stream) MemoryUsage(samples int) int {
+	const streamHeader = 120
+	n := streamHeader + cap(s.nodes)*40
+	if len(s.nodes) > 0 {
+		if samples <= 0 || samples > len(s.nodes) {
+			samples = len(s.nodes)
+		}
+		sum := 0
+		for i := 0; i < samples; i++ {
+			sum += cap(s.nodes[i].lp)
+		}
+		n += sum * len(s.nodes) / samples
+	}
+	if s.groups != nil {
+		n += groupsMemory(s.groups)
+	}
+	return n
+}
+
+// SerializedLength estimates the stream's RDB size (DEBUG OBJECT): per
+// node its master ID and listpack as strings, then the counters, and per
+// group its IDs, PEL and consumers.
+func (s *Stream) SerializedLength() int {
+	n := rdbLenLen(uint64(len(s.nodes)))
+	for i := range s.nodes {
+		n += rdbLenLen(16) + 16 + rdbLenLen(uint64(len(s.nodes[i].lp))) + len(s.nodes[i].lp)
+	}
+	n += rdbLenLen(s.length) + rdbLenLen(s.lastID.Ms) + rdbLenLen(s.lastID.Seq)
+	n += rdbLenLen(s.firstID.Ms) + rdbLenLen(s.firstID.Seq)
+	n += rdbLenLen(s.maxDeletedID.Ms) + rdbLenLen(s.maxDeletedID.Seq) + rdbLenLen(s.entriesAdded)
+	n += rdbLenLen(uint64(s.NumGroups()))
+	s.EachGroup(func(name string, g *Group) bool {
+		n += rdbLenLen(uint64(len(name))) + len(name)
+		n += rdbLenLen(g.lastID.Ms) + rdbLenLen(g.lastID.Seq) + rdbLenLen(uint64(g.entriesRead))
+		n += rdbLenLen(uint64(g.pel.Len())) + g.pel.Len()*(16+8+1)
+		n += rdbLenLen(uint64(g.consumers.Len()))
+		g.consumers.ascendAll(func(name string, c **Consumer) bool {
+			n += rdbLenLen(uint64(len(name))) + len(name) + 8 + 8
+			n += rdbLenLen(uint64((*c).pel.Len())) + (*c).pel.Len()*16
+			return true
+		})
+		return true
+	})
+	return n
+}
+
+// rdbLenLen is the size of an RDB length encoding of v.
+func rdbLenLen(v uint64) int {
+	switch {
+	case v < 1<<6:
+		return 1
+	case v < 1<<14:
+		return 2
+	case v <= math.MaxUint32:
+		return 5
+	}
+	return 9
+}
+
+// compareNames orders group and consumer names as Valkey's radix trees:
+// bytewise.
+func compareNames(a, b string) int { return strings.Compare(a, b) }
