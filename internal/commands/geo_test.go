@@ -99,8 +99,8 @@ func TestGeoRawReplies(t *testing.T) {
 	is("-ERR invalid longitude,latitude pair inf,0.000000", "GEOADD", "g", "inf", "0", "a")
 	is("-ERR unsupported unit provided. please use M, KM, FT, MI", "GEODIST", "Sicily", "a", "b", "yd")
 	is("-ERR member nosuch does not exist", "GEORADIUSBYMEMBER", "Sicily", "nosuch", "1", "km")
-	is("-ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch", "geosearch", "Sicily", "BYRADIUS", "1", "km")
-	is("-ERR exactly one of BYRADIUS, BYBOX and BYPOLYGON can be specified for GEOSEARCH", "GEOSEARCH", "Sicily", "FROMLONLAT", "1", "1")
+	is("-ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch", "geosearch", "Sicily", "BYRADIUS", "1", "km", "ASC", "WITHDIST")
+	is("-ERR exactly one of BYRADIUS, BYBOX and BYPOLYGON can be specified for GEOSEARCH", "GEOSEARCH", "Sicily", "FROMLONLAT", "1", "1", "ASC", "WITHDIST")
 	is("-ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options",
 		"GEOSEARCHSTORE", "d", "Sicily", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km", "WITHDIST")
 	is("-ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options",
@@ -109,7 +109,8 @@ func TestGeoRawReplies(t *testing.T) {
 	is("-ERR the ANY argument requires COUNT argument", "GEORADIUS", "Sicily", "1", "1", "1", "km", "ANY")
 	is("-ERR COUNT must be > 0", "GEORADIUS", "Sicily", "1", "1", "1", "km", "COUNT", "0")
 	is("-ERR GEOSEARCH BYPOLYGON must have at least 3 vertices", "GEOSEARCH", "Sicily", "BYPOLYGON", "2", "1", "1", "2", "2")
-	is("*2\r\n$7\r\nCatania\r\n$7\r\nPalermo", "GEOSEARCH", "Sicily", "BYPOLYGON", "3", "12", "36", "16", "36", "14", "39", "ASC")
+	is("*2\r\n*2\r\n$7\r\nPalermo\r\n$10\r\n87079.3757\r\n*2\r\n$7\r\nCatania\r\n$10\r\n95942.2984",
+		"GEOSEARCH", "Sicily", "BYPOLYGON", "4", "12", "36", "16", "36", "16", "39", "12", "39", "ASC", "WITHDIST")
 	is("+OK", "SET", "s", "x")
 	is("-WRONGTYPE Operation against a key holding the wrong kind of value", "GEOPOS", "s", "a")
 }

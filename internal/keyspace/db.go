@@ -358,13 +358,7 @@ func (db DB) SetObject(key []byte, typ, enc uint8, o any, expire int64) {
 		clock = db.overwriteClock(t.Meta(r).LRU)
 		sh.releaseRecordLocked(t, r)
 	}
-	if !sh.storeInline(t, key, typ, o, clock, expire) { // small and packed: inline.go
-		var idx [4]byte
-		i := sh.putObject(o)
-		binary.LittleEndian.PutUint32(idx[:], i)
-		t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
-		sh.trackLocked(i, t, key, o)
-	}
+	sh.storeLocked(t, key, typ, enc, o, clock, expire) // inline bytes or an object slot: inline.go
 	if !found {
 		db.keyCreated(key)
 	}

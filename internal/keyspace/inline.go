@@ -225,18 +225,24 @@ func (sh *shard) packLocked(typ uint8, o any) ([]byte, uint8, bool) {
 	return b, enc, true
 }
 
-// storeInline stores a new value o of type typ under key as inline bytes
-// when it can be (the key must be absent or just released), listing it
-// for the write-back because its handler may still change it. It reports
-// whether it did; if not, the caller gives o an object slot.
-func (sh *shard) storeInline(t *kvtable.Table, key []byte, typ uint8, o any, clock uint32, expire int64) bool {
-	b, enc, ok := sh.packLocked(typ, o)
-	if !ok {
-		return false
+// storeLocked stores a new value o of type typ under key (absent, or just
+// released): as inline bytes when it is packed and small, else in an
+// object slot. Either way it is listed for the write-back when its type
+// has a codec, because its handler may still change it.
+func (sh *shard) storeLocked(t *kvtable.Table, key []byte, typ, enc uint8, o any, clock uint32, expire int64) {
+	if b, penc, ok := sh.packLocked(typ, o); ok {
+		r := t.Set(key, b, kvtable.Meta{Type: typ, Enc: penc, LRU: clock, Inline: true}, expire)
+		sh.matAdd(t, r, o)
+		return
 	}
-	r := t.Set(key, b, kvtable.Meta{Type: typ, Enc: enc, LRU: clock, Inline: true}, expire)
-	sh.matAdd(t, r, o)
-	return true
+	var idx [4]byte
+	i := sh.putObject(o)
+	binary.LittleEndian.PutUint32(idx[:], i)
+	r := t.Set(key, idx[:], kvtable.Meta{Type: typ, Enc: enc, LRU: clock}, expire)
+	sh.trackLocked(i, t, key, o)
+	if sh.codecs[typ] != nil {
+		sh.matAdd(t, r, nil)
+	}
 }
 
 // writeBackLocked stores every listed object back into its record and
@@ -308,3 +314,7 @@ func (sh *shard) replaceInlineLocked(t *kvtable.Table, r kvtable.Ref, o any) {
 	}
 	sh.matAdd(t, r, o)
 }
+
+// Inline reports whether the entry is a collection stored as packed bytes
+// in its record (for DEBUG and tests; handlers have no use for it).
+func (e Entry) Inline() bool { return e.t.Meta(e.ref).Inline }

@@ -36,7 +36,7 @@ import (
 // limit is the Lua C stack (LUAI_MAXCSTACK, 8000 slots, about one per
 // level): a script returning a self-referencing table gets nested arrays
 // down to "reached lua stack limit".
-const maxReplyDepth = 7990
+const maxReplyDepth = 7994
 
 var errMalformedReply = errors.New("malformed reply")
 

@@ -246,6 +246,9 @@ func (v *vm) loadLibraryCode(code string, timeout time.Duration) ([]*Function, s
 		if errors.As(err, &aerr) {
 			obj = aerr.Object
 		}
+		if str, ok := obj.(lua.LString); ok {
+			obj = lua.LString(lua51Message(string(str)))
+		}
 		msg := extractErrorInfo(obj).msg
 		if ls.timedOut() {
 			msg = "ERR FUNCTION LOAD timeout"

@@ -129,11 +129,12 @@ func (sb *sandbox) readTable(L *lua.LState, n int) *lua.LTable {
 	return sb.real(L.CheckTable(n))
 }
 
-// writeTable is L.CheckTable for functions that modify the table.
+// writeTable is L.CheckTable for functions that modify the table. The
+// error has no position: Lua raises it inside a C function.
 func (sb *sandbox) writeTable(L *lua.LState, n int) *lua.LTable {
 	t := L.CheckTable(n)
 	if sb.isProxy(t) {
-		L.RaiseError(errReadonly)
+		L.Error(lua.LString(errReadonly), 0)
 	}
 	return t
 }
@@ -248,7 +249,7 @@ func (v *vm) installBase() {
 			L.ArgError(2, "nil or table expected")
 		}
 		if sb.isProxy(t) {
-			L.RaiseError(errReadonly)
+			L.Error(lua.LString(errReadonly), 0)
 		}
 		if old, ok := t.Metatable.(*lua.LTable); ok && old.RawGetString("__metatable") != lua.LNil {
 			L.RaiseError("cannot change a protected metatable")
@@ -309,6 +310,7 @@ func (v *vm) installBase() {
 			return 2
 		}
 		fn.Env = v.globalsProxy
+		v.rememberSource(fn.Proto.SourceName, chunk)
 		L.Push(fn)
 		return 1
 	}
@@ -355,6 +357,8 @@ func (v *vm) installBase() {
 				if msg, ok := luaString(t.RawGetString("err")); ok {
 					obj = lua.LString(msg)
 				}
+			} else if str, ok := obj.(lua.LString); ok {
+				obj = lua.LString(lua51Message(string(str)))
 			}
 			L.Push(lua.LFalse)
 			L.Push(obj)
@@ -462,7 +466,7 @@ func compileChunk(L *lua.LState, src, chunk string) (*lua.LFunction, string) {
 	stmts, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
 		if pe, ok := err.(*parse.Error); ok {
-			return nil, syntaxError(name, pe)
+			return nil, syntaxError(name, src, pe)
 		}
 		return nil, name + ": " + err.Error()
 	}
@@ -484,24 +488,127 @@ func firstLine(s string) string {
 }
 
 // syntaxError renders a gopher-lua parse error the way Lua 5.1 words the
-// common ones.
-func syntaxError(name string, pe *parse.Error) string {
+// common ones ("chunk:line: message near 'token'"). gopher-lua reports
+// little (a token and "syntax error"), so the wording is a best effort:
+// unfinished strings and unclosed blocks match Lua's, other errors read
+// "unexpected symbol".
+func syntaxError(name, src string, pe *parse.Error) string {
 	msg := strings.TrimSpace(pe.Message)
+	line, token := pe.Pos.Line, "'"+pe.Token+"'"
+	atEOF := line == parse.EOF
+	lastLine := strings.Count(src, "\n") + 1
 	switch {
-	case strings.HasPrefix(msg, "unterminated string"):
-		msg = "unfinished string"
-	case msg == "syntax error", msg == "parse error":
+	case msg == "unterminated string" && atEOF:
+		msg, line, token = "unfinished string", lastLine, "'<eof>'"
+	case msg == "unterminated string":
+		// The lexer has consumed the newline: Lua reports the line the
+		// string started on, and the token with its opening quote.
+		msg, line = "unfinished string", line-1
+		token = "'" + openingQuote(src, line, pe.Token) + pe.Token + "'"
+	case msg == "unterminated multiline string":
+		msg, line, token = "unfinished long string", lastLine, "'<eof>'"
+	case atEOF:
+		line, token = lastLine, "'<eof>'"
 		msg = "unexpected symbol"
-	}
-	line := pe.Pos.Line
-	token := pe.Token
-	if line == parse.EOF || token == "" {
-		token = "<eof>"
+		if opener, at := unclosedBlock(src); opener != "" {
+			msg = "'end' expected"
+			if opener == "repeat" {
+				msg = "'until' expected"
+			}
+			if at != lastLine {
+				msg += " (to close '" + opener + "' at line " + strconv.Itoa(at) + ")"
+			}
+		}
+	case msg == "parse error":
+		msg = "'=' expected"
+	default:
+		msg = "unexpected symbol"
 	}
 	if line <= 0 {
 		line = 1
 	}
-	return name + ":" + strconv.Itoa(line) + ": " + msg + " near '" + token + "'"
+	return name + ":" + strconv.Itoa(line) + ": " + msg + " near " + token
+}
+
+// openingQuote finds which quote opened an unfinished string that holds
+// text, on line n of src.
+func openingQuote(src string, n int, text string) string {
+	lines := strings.Split(src, "\n")
+	if n < 1 || n > len(lines) {
+		return "'"
+	}
+	l := lines[n-1]
+	if i := strings.LastIndex(l, text); i > 0 && (l[i-1] == '"' || l[i-1] == '\'') {
+		return l[i-1 : i]
+	}
+	if strings.LastIndexByte(l, '"') > strings.LastIndexByte(l, '\'') {
+		return "\""
+	}
+	return "'"
+}
+
+// unclosedBlock finds the innermost block keyword (function, if, do,
+// repeat) left open at the end of src, and its line: a rough scan that
+// skips strings and comments.
+func unclosedBlock(src string) (string, int) {
+	type open struct {
+		kw   string
+		line int
+	}
+	var stack []open
+	line := 1
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '\n':
+			line++
+			i++
+		case c == '-' && strings.HasPrefix(src[i:], "--"):
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '"' || c == '\'':
+			i++
+			for i < len(src) && src[i] != c && src[i] != '\n' {
+				if src[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := i
+			for j < len(src) && (src[j] == '_' || src[j] >= 'a' && src[j] <= 'z' || src[j] >= 'A' && src[j] <= 'Z' || src[j] >= '0' && src[j] <= '9') {
+				j++
+			}
+			switch w := src[i:j]; w {
+			case "function", "if", "do", "repeat":
+				stack = append(stack, open{w, line})
+			case "while", "for":
+				stack = append(stack, open{w, line})
+			case "end", "until":
+				// while/for open one block with their "do"
+				if len(stack) > 0 && stack[len(stack)-1].kw == "do" && len(stack) > 1 &&
+					(stack[len(stack)-2].kw == "while" || stack[len(stack)-2].kw == "for") {
+					stack = stack[:len(stack)-1]
+				}
+				if len(stack) > 0 {
+					stack = stack[:len(stack)-1]
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	if len(stack) == 0 {
+		return "", 0
+	}
+	top := stack[len(stack)-1]
+	if top.kw == "do" && len(stack) > 1 && (stack[len(stack)-2].kw == "while" || stack[len(stack)-2].kw == "for") {
+		top = stack[len(stack)-2]
+	}
+	return top.kw, top.line
 }
 
 // sha1hex is the lowercase hex SHA1 of s (server.sha1hex, script names).

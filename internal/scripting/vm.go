@@ -68,6 +68,24 @@ type vm struct {
 	argix []int
 
 	codeBytes int64 // sum of the compiled sources, for the memory estimate
+
+	// sources maps the name loadstring chunks are compiled under (their
+	// short_src, `[string "..."]`) to their chunkname, which is what an
+	// error's "on <source>:<line>" shows.
+	sources map[string]string
+}
+
+func (v *vm) rememberSource(short, chunk string) {
+	if short == chunk {
+		return
+	}
+	if v.sources == nil {
+		v.sources = map[string]string{}
+	}
+	if len(v.sources) > 1024 {
+		clear(v.sources) // bounded: it only improves error texts
+	}
+	v.sources[short] = chunk
 }
 
 // runState is what the server object needs while a script runs.
@@ -114,7 +132,14 @@ func newVM(e *Engine, kind vmKind) *vm {
 	// the library table itself (gopher-lua makes them one table).
 	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
 		str.RawSetString("__index", lua.LNil)
-		str.RawSetString("dump", lua.LNil)
+		// Valkey's string.dump works, but its bytecode cannot be loaded
+		// back; gopher-lua has no bytecode, so dump returns a stand-in
+		// that loadstring refuses the same way.
+		str.RawSetString("dump", L.NewFunction(func(L *lua.LState) int {
+			L.CheckFunction(1)
+			L.Push(lua.LString("\x1bLuaQ"))
+			return 1
+		}))
 		strMeta := L.CreateTable(0, 1)
 		strMeta.RawSetString("__index", str)
 		L.SetMetatable(lua.LString(""), strMeta)
@@ -458,6 +483,9 @@ func (v *vm) errorHandler(L *lua.LState) int {
 	} else if v.loading != nil && v.loading.timedOut() {
 		errv = errorTable(L, "FUNCTION LOAD timeout")
 	}
+	if str, isStr := errv.(lua.LString); isStr {
+		errv = lua.LString(lua51Message(string(str)))
+	}
 	t, ok := errv.(*lua.LTable)
 	if ok && v.sb.isProxy(t) {
 		ok = false
@@ -474,7 +502,11 @@ func (v *vm) errorHandler(L *lua.LState) int {
 		t.RawSetString("err", lua.LString("ERR "+s))
 	}
 	if dbg, found := v.errorFrame(L); found {
-		t.RawSetString("source", lua.LString(chunkSource(dbg.Source)))
+		src := chunkSource(dbg.Source)
+		if chunk, ok := v.sources[dbg.Source]; ok {
+			src = chunk
+		}
+		t.RawSetString("source", lua.LString(src))
 		t.RawSetString("line", lua.LNumber(dbg.CurrentLine))
 	}
 	L.Push(t)
@@ -596,15 +628,15 @@ func (e *Engine) mathRandom(L *lua.LState) int {
 	case 0:
 		L.Push(lua.LNumber(r))
 	case 1:
-		u := L.CheckInt(1)
+		u := checkInt(L, 1, "random")
 		if u < 1 {
-			L.ArgError(1, "interval is empty")
+			argError(L, 1, "random", "interval is empty")
 		}
 		L.Push(lua.LNumber(math.Floor(r*float64(u)) + 1))
 	case 2:
-		l, u := L.CheckInt(1), L.CheckInt(2)
+		l, u := checkInt(L, 1, "random"), checkInt(L, 2, "random")
 		if l > u {
-			L.ArgError(2, "interval is empty")
+			argError(L, 2, "random", "interval is empty")
 		}
 		L.Push(lua.LNumber(math.Floor(r*float64(u-l+1)) + float64(l)))
 	default:
@@ -614,8 +646,26 @@ func (e *Engine) mathRandom(L *lua.LState) int {
 }
 
 func (e *Engine) mathRandomSeed(L *lua.LState) int {
-	e.rng.seed(int32(L.CheckInt(1)))
+	e.rng.seed(int32(checkInt(L, 1, "randomseed")))
 	return 0
+}
+
+// checkInt is luaL_checkint: a number or a numeric string, truncated.
+func checkInt(L *lua.LState, n int, fname string) int {
+	v := L.Get(n)
+	if !isNumber(v) {
+		got := "no value"
+		if n <= L.GetTop() {
+			got = v.Type().String()
+		}
+		argError(L, n, fname, "number expected, got "+got)
+	}
+	return int(int64(toNumber(v)))
+}
+
+// argError is luaL_argerror's message.
+func argError(L *lua.LState, n int, fname, msg string) {
+	L.RaiseError("bad argument #%d to '%s' (%s)", n, fname, msg)
 }
 
 // rand48 is the drand48 family's generator (Valkey's rand.c):

@@ -447,6 +447,12 @@ func (s *Server) waitPauseClient(c *Client, write bool) bool {
 			c.SetFlag(ClientBlocked, false)
 		}
 	}()
+	var pushed chan struct{} // nil (never ready) unless c is served by its goroutine
+	if c != nil && !c.inLoop.Load() {
+		var release func()
+		pushed, release = c.pushSignal() // a paused client still gets its pushes (outbuf.go)
+		defer release()
+	}
 	for {
 		if c != nil && c.killed.Load() {
 			return false
@@ -467,6 +473,8 @@ func (s *Server) waitPauseClient(c *Client, write bool) bool {
 		select {
 		case <-ch:
 		case <-t.C:
+		case <-pushed:
+			s.flush(c) // replies of earlier commands, then the pushes
 		case <-s.done:
 			t.Stop()
 			return c == nil || !c.killed.Load()

@@ -213,10 +213,12 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	cmd.usec.Add(dur.Microseconds())
 	c.totCmds.Add(1)
 	s.stats.commandsProcessed.Add(1)
-	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' && !s.takeUncountedError(c) {
+	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' {
 		cmd.failed.Add(1)
-		s.stats.totalErrorReplies.Add(1)
-		s.countError(c.w.Buf[replyStart:])
+		if !s.takeUncountedError(c) { // a script's error counted by its command (scripting.go)
+			s.stats.totalErrorReplies.Add(1)
+			s.countError(c.w.Buf[replyStart:])
+		}
 	}
 	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
 	if s.ks.HasReady() {
@@ -261,10 +263,12 @@ func (s *Server) callHeld(c *Client, cmd *command, args [][]byte, w *resp.Writer
 	cmd.calls.Add(1)
 	cmd.usec.Add(time.Since(start).Microseconds())
 	s.stats.commandsProcessed.Add(1)
-	if len(w.Buf) > replyStart && w.Buf[replyStart] == '-' && !s.takeUncountedError(c) {
+	if len(w.Buf) > replyStart && w.Buf[replyStart] == '-' {
 		cmd.failed.Add(1)
-		s.stats.totalErrorReplies.Add(1)
-		s.countError(w.Buf[replyStart:])
+		if !s.takeUncountedError(c) {
+			s.stats.totalErrorReplies.Add(1)
+			s.countError(w.Buf[replyStart:])
+		}
 	}
 }
 

@@ -44,7 +44,7 @@ import (
 // Rejected alternative: gnet or another event-loop library; the loop is
 // small, and owning it lets blocked clients be handed to goroutines.
 type eventLoop struct {
-	s    *Server
+	s      *Server
 	epfd   int
 	wakeFD int         // eventfd: writing it interrupts epoll_wait
 	armed  atomic.Bool // wakeFD was written and the loop has not looked yet

@@ -549,7 +549,7 @@ func (s *Server) watchedKeyExpired(c *Client, now int64) bool {
 // every change of the key (keyModified), expiry included.
 func (s *Server) touchWatched(db int, key []byte) {
 	reg := &s.watches
-	if reg.keys.Load() != -5 {
+	if reg.keys.Load() == 0 {
 		return
 	}
 	p := &reg.parts[keyspace.ShardOf(key)]

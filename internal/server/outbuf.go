@@ -53,10 +53,11 @@ type outQueue struct {
 	buf   []byte // queued bytes, complete RESP replies, oldest first
 	spare []byte // an emptied buffer, reused by the next push
 
-	pending   atomic.Int64 // len(buf), readable without mu
-	wake      atomic.Bool  // a wake-up of the owner is scheduled and not yet consumed
-	softSince atomic.Int64 // unix seconds since the soft limit was first exceeded, 0 if it is not
-	limited   atomic.Bool  // closed for its output buffer limit (logged and counted once)
+	pending   atomic.Int64                  // len(buf), readable without mu
+	signal    atomic.Pointer[chan struct{}] // set while the owner waits other than in a read (pushSignal)
+	wake      atomic.Bool                   // a wake-up of the owner is scheduled and not yet consumed
+	softSince atomic.Int64                  // unix seconds since the soft limit was first exceeded, 0 if it is not
+	limited   atomic.Bool                   // closed for its output buffer limit (logged and counted once)
 }
 
 // Push queues b, one or more complete RESP replies (RESP3 push messages,
@@ -111,7 +112,26 @@ func (c *Client) wakeOwner() {
 		l.schedule(c)
 		return
 	}
+	if ch := c.out.signal.Load(); ch != nil {
+		select {
+		case *ch <- struct{}{}:
+		default:
+		}
+	}
 	c.pokeRead()
+}
+
+// pushSignal gives an owner that waits elsewhere than in a read of its
+// socket (a command waiting out CLIENT PAUSE) a channel that pushes
+// signal, so that it can deliver them meanwhile, as Valkey writes to a
+// paused client. The caller calls release when it stops waiting.
+func (c *Client) pushSignal() (ch chan struct{}, release func()) {
+	ch = make(chan struct{}, 1)
+	c.out.signal.Store(&ch)
+	if c.hasPushes() {
+		ch <- struct{}{} // pushed before we listened
+	}
+	return ch, func() { c.out.signal.Store(nil) }
 }
 
 // takePushes moves the queued output to the end of the client's writer.
@@ -279,3 +299,29 @@ func (s *Server) outputOverLimit(c *Client) bool {
 // PendingOutput is the number of bytes the client has not been sent yet:
 // replies waiting for its socket plus queued pushes (CLIENT LIST obl/omem).
 func (c *Client) PendingOutput() int64 { return c.obl.Load() + c.out.pending.Load() }
+
+// ReplyOverLimit reports whether the client must be closed because the
+// reply being built, with the output already pending, passed its
+// client-output-buffer-limit (the client is then closed once the command
+// ends, and nothing more is sent to it). Handlers whose reply can grow
+// without bound from a small request — KEYS, HRANDFIELD, SRANDMEMBER and
+// ZRANDMEMBER with a negative count — check it in their loop and stop
+// early, as Valkey's handlers check close_asap.
+func (c *Ctx) ReplyOverLimit() bool {
+	cl := c.Client
+	if cl == nil {
+		return false
+	}
+	if cl.killed.Load() {
+		return true
+	}
+	n := int64(len(c.W.Buf)) + cl.PendingOutput()
+	if n <= replyBufferBytes {
+		return false
+	}
+	if c.Srv.outputLimitReached(cl, n, c.Now.Unix()) {
+		c.Srv.closeForOutputLimit(cl)
+		return true
+	}
+	return false
+}

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -351,6 +354,197 @@ func TestOutputBufferNormalLimit(t *testing.T) {
 			if v := infoField(t, r, "client_output_buffer_limit_disconnections"); v != "1" {
 				t.Fatalf("client_output_buffer_limit_disconnections = %s", v)
 			}
+		})
+	}
+}
+
+// go-redis's PubSub (RESP2 and RESP3) against Petrel.
+func TestPubSubGoRedis(t *testing.T) {
+	for _, m := range connModels {
+		for _, proto := range []int{2, 3} {
+			t.Run(m.name+"/resp"+strconv.Itoa(proto), func(t *testing.T) {
+				e := newPSEnv(t, m.tweak)
+				ctx := context.Background()
+				rdb := servertest.Client(t, e.srv, proto)
+				ps := rdb.Subscribe(ctx, "news")
+				defer ps.Close()
+				if _, err := ps.Receive(ctx); err != nil { // the subscription confirmation
+					t.Fatal(err)
+				}
+				if err := ps.PSubscribe(ctx, "n*"); err != nil {
+					t.Fatal(err)
+				}
+				psWaitFor(t, func() bool { return rdb.PubSubNumPat(ctx).Val() == 1 })
+				if n, err := rdb.Publish(ctx, "news", "hello").Result(); err != nil || n != 2 {
+					t.Fatalf("PUBLISH: %d, %v", n, err)
+				}
+				got := map[string]bool{}
+				for i := 0; i < 2; i++ {
+					msg, err := ps.ReceiveMessage(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got[msg.Pattern+"|"+msg.Channel+"|"+msg.Payload] = true
+				}
+				if !got["|news|hello"] || !got["n*|news|hello"] {
+					t.Fatalf("messages: %v", got)
+				}
+				if err := ps.Ping(ctx, "hi"); err != nil {
+					t.Fatal(err)
+				}
+				if v, err := rdb.PubSubNumSub(ctx, "news", "x").Result(); err != nil || v["news"] != 1 || v["x"] != 0 {
+					t.Fatalf("NUMSUB: %v, %v", v, err)
+				}
+				if v, err := rdb.PubSubChannels(ctx, "*").Result(); err != nil || len(v) != 1 || v[0] != "news" {
+					t.Fatalf("CHANNELS: %v, %v", v, err)
+				}
+				if n, err := rdb.SPublish(ctx, "s", "x").Result(); err != nil || n != 0 {
+					t.Fatalf("SPUBLISH: %d, %v", n, err)
+				}
+			})
+		}
+	}
+}
+
+// Many publishers and subscribers at once: every subscriber gets every
+// message exactly once, each publisher's messages in the order it sent
+// them, and PUBLISH counts every delivery.
+func TestPubSubConcurrentOrdering(t *testing.T) {
+	for _, m := range connModels {
+		t.Run(m.name, func(t *testing.T) {
+			e := newPSEnv(t, m.tweak)
+			const subs, pubs, perPub = 8, 4, 300
+			var readers []*servertest.Raw
+			for i := 0; i < subs; i++ {
+				r := e.dial()
+				if i%2 == 1 {
+					r.Do("HELLO", "3")
+				}
+				r.Send("SUBSCRIBE", "c")
+				r.ReadReply()
+				readers = append(readers, r)
+			}
+			var wg sync.WaitGroup
+			errc := make(chan error, pubs+subs)
+			for p := 0; p < pubs; p++ {
+				pub := e.dial()
+				wg.Add(1)
+				go func(p int, pub *servertest.Raw) {
+					defer wg.Done()
+					for i := 0; i < perPub; i++ {
+						if got := pub.Do("PUBLISH", "c", fmt.Sprintf("%d:%d", p, i)); got != psNum(subs) {
+							errc <- fmt.Errorf("PUBLISH replied %q", got)
+							return
+						}
+					}
+				}(p, pub)
+			}
+			for _, r := range readers {
+				wg.Add(1)
+				go func(r *servertest.Raw) {
+					defer wg.Done()
+					next := make([]int, pubs)
+					for n := 0; n < pubs*perPub; n++ {
+						reply, err := servertest.ReadRaw(r.R)
+						if err != nil {
+							errc <- err
+							return
+						}
+						var p, i int
+						body := strings.TrimSuffix(reply, "\r\n")
+						body = body[strings.LastIndexByte(body, '\n')+1:]
+						if _, err := fmt.Sscanf(body, "%d:%d", &p, &i); err != nil {
+							errc <- fmt.Errorf("bad message %q: %v", reply, err)
+							return
+						}
+						if i != next[p] {
+							errc <- fmt.Errorf("publisher %d: got message %d, want %d", p, i, next[p])
+							return
+						}
+						next[p]++
+					}
+				}(r)
+			}
+			wg.Wait()
+			close(errc)
+			for err := range errc {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// A client that leaves its event loop (a command waiting out CLIENT PAUSE)
+// keeps receiving its messages from its own goroutine.
+func TestPubSubDetachedSubscriber(t *testing.T) {
+	e := newPSEnv(t, func(st *server.Settings) { st.EventLoops = 1 })
+	sub, ctl := e.dial(), e.dial()
+	sub.Do("HELLO", "3")
+	psExpect(t, sub, psPush(psBulk("subscribe"), psBulk("c"), psNum(1)), "SUBSCRIBE", "c")
+	psExpect(t, ctl, "+OK\r\n", "CLIENT", "PAUSE", "300", "WRITE")
+	sub.Send("SET", "k", "v") // waits out the pause in its own goroutine
+	psWaitFor(t, func() bool { return strings.Contains(ctl.Do("CLIENT", "LIST"), "flags=Pb ") })
+	// (PUBLISH itself waits out a WRITE pause: publish from inside.)
+	if n := e.srv.Publish([]byte("c"), []byte("during")); n != 1 {
+		t.Fatalf("Publish: %d", n)
+	}
+	expectRead(t, sub, psPush(psBulk("message"), psBulk("c"), psBulk("during")))
+	expectRead(t, sub, "+OK\r\n")
+	psExpect(t, ctl, psNum(1), "PUBLISH", "c", "after")
+	expectRead(t, sub, psPush(psBulk("message"), psBulk("c"), psBulk("after")))
+	psExpect(t, sub, "+PONG\r\n", "PING")
+}
+
+// Client.Push and PushArray deliver raw replies; a push from another
+// goroutine never splits a reply and reaches the client after the command
+// it is running.
+func TestClientPush(t *testing.T) {
+	for _, m := range connModels {
+		t.Run(m.name, func(t *testing.T) {
+			e := newPSEnv(t, m.tweak)
+			r := e.dial()
+			r.Do("HELLO", "3")
+			var target *server.Client
+			addr := r.Conn.LocalAddr().String()
+			for _, c := range e.srv.Clients() {
+				if c.Addr() == addr {
+					target = c
+				}
+			}
+			target.Push([]byte(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n"))
+			expectRead(t, r, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n")
+			target.PushArray([]byte("a"), []byte("b"))
+			expectRead(t, r, psPush(psBulk("a"), psBulk("b")))
+			// Pushes racing a stream of big replies: every reply stays whole.
+			big := strings.Repeat("x", 100000)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for i := 0; i < 200; i++ {
+					target.PushArray([]byte("p"))
+				}
+			}()
+			pushes := 0
+			for i := 0; i < 20; i++ {
+				r.Send("ECHO", big)
+				for {
+					got := r.ReadReply()
+					if got == psPush(psBulk("p")) {
+						pushes++
+						continue
+					}
+					if got != psBulk(big) {
+						t.Fatalf("reply %d corrupted (%d bytes)", i, len(got))
+					}
+					break
+				}
+			}
+			<-done
+			for pushes < 200 {
+				expectRead(t, r, psPush(psBulk("p")))
+				pushes++
+			}
+			expectSilence(t, r)
 		})
 	}
 }

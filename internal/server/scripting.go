@@ -314,20 +314,20 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 		cmd = cmd.lookupSub(args[1])
 	}
 	if cmd == nil || !cmd.implemented() {
-		return nil, errs.ScriptUnknownCommand
+		return r.reject(nil, errs.ScriptUnknownCommand)
 	}
 	spec := cmd.spec
 	if !spec.CheckArity(len(args)) || cmd.handler == nil {
-		return nil, errs.ScriptWrongArity
+		return r.reject(cmd, errs.ScriptWrongArity)
 	}
 	if spec.Flags&cmdspec.FlagNoscript != 0 {
 		if s.Settings().ExtendedRedisCompat {
-			return nil, errs.ScriptNoScriptCompat
+			return r.reject(cmd, errs.ScriptNoScriptCompat)
 		}
-		return nil, errs.ScriptNoScriptCmd
+		return r.reject(cmd, errs.ScriptNoScriptCmd)
 	}
 	if r.readOnly && spec.Flags&(cmdspec.FlagWrite|cmdspec.FlagMayReplicate) != 0 {
-		return nil, errs.ScriptWriteInROCall
+		return r.reject(cmd, errs.ScriptWriteInROCall)
 	}
 	if spec.Flags&cmdspec.FlagWrite != 0 {
 		r.wrote.Store(true)
@@ -341,6 +341,17 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 	// Propagation (not built): a write command would be recorded here
 	// for the MULTI/EXEC block the script's effects replicate as.
 	return w.Buf, ""
+}
+
+// reject refuses a command a script called, counting the error as
+// Valkey does (an ERR in errorstats, a rejected call of the command).
+func (r *scriptRun) reject(cmd *command, msg string) ([]byte, string) {
+	if cmd != nil {
+		cmd.rejected.Add(1)
+	}
+	r.s.stats.totalErrorReplies.Add(1)
+	r.s.countError([]byte("ERR"))
+	return nil, msg
 }
 
 // CommandExists is server.acl_check_cmd's lookup.

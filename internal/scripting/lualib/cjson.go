@@ -62,7 +62,7 @@ func newCJSONConfig() *cjsonConfig {
 
 // newCJSONModule builds a cjson module table with fresh settings
 // (lua_cjson_new).
-func newCJSONModule(L *lua.LState) *lua.LTable {
+func newCJSONModule(L *lua.LState, opts *Options) *lua.LTable {
 	cfg := newCJSONConfig()
 	null := nullValue(L)
 	mod := L.CreateTable(0, 16)
@@ -70,7 +70,7 @@ func newCJSONModule(L *lua.LState) *lua.LTable {
 		name string
 		fn   lua.LGFunction
 	}{
-		{"encode", func(L *lua.LState) int { return cjsonEncode(L, cfg, null) }},
+		{"encode", func(L *lua.LState) int { return cjsonEncode(L, cfg, null, opts) }},
 		{"decode", func(L *lua.LState) int { return cjsonDecode(L, cfg, null) }},
 		{"encode_sparse_array", cfg.optEncodeSparseArray},
 		{"encode_max_depth", cfg.optEncodeMaxDepth},
@@ -80,7 +80,7 @@ func newCJSONModule(L *lua.LState) *lua.LTable {
 		{"encode_invalid_numbers", cfg.optEncodeInvalidNumbers},
 		{"decode_invalid_numbers", cfg.optDecodeInvalidNumbers},
 		{"new", func(L *lua.LState) int {
-			L.Push(newCJSONModule(L))
+			L.Push(newCJSONModule(L, opts))
 			return 1
 		}},
 	}
@@ -101,12 +101,21 @@ const nullRegistryKey = "petrel.lualib.null"
 // cjson.decode produces for null. C cjson uses a NULL light userdata, so
 // every null is the same value; here one userdata per Lua state plays
 // that part (type() says "userdata", as in Valkey). cmsgpack packs it as
-// nil, like any userdata.
+// nil, like any userdata. Its metatable only makes tostring print what
+// Lua prints for a NULL pointer; __metatable hides it (getmetatable gives
+// false where Valkey gives nil) so scripts cannot change it.
 func nullValue(L *lua.LState) *lua.LUserData {
 	if ud, ok := L.G.Registry.RawGetString(nullRegistryKey).(*lua.LUserData); ok {
 		return ud
 	}
 	ud := L.NewUserData()
+	mt := L.CreateTable(0, 2)
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("userdata: (nil)"))
+		return 1
+	}))
+	mt.RawSetString("__metatable", lua.LFalse)
+	ud.Metatable = mt
 	L.G.Registry.RawSetString(nullRegistryKey, ud)
 	return ud
 }
@@ -251,14 +260,15 @@ type jsonEncoder struct {
 	L    *lua.LState
 	cfg  *cjsonConfig
 	null lua.LValue
+	opts *Options
 	out  []byte
 }
 
-func cjsonEncode(L *lua.LState, cfg *cjsonConfig, null lua.LValue) int {
+func cjsonEncode(L *lua.LState, cfg *cjsonConfig, null lua.LValue, opts *Options) int {
 	if L.GetTop() != 1 {
 		argError(L, 1, "expected 1 argument")
 	}
-	e := jsonEncoder{L: L, cfg: cfg, null: null}
+	e := jsonEncoder{L: L, cfg: cfg, null: null, opts: opts}
 	if cfg.encodeKeepBuffer != 0 {
 		e.out = cfg.buf[:0]
 	}
@@ -296,6 +306,7 @@ func (e *jsonEncoder) value(v lua.LValue, depth, top int) {
 		if int64(depth) > int64(e.cfg.encodeMaxDepth) || !checkStack(top, 3) {
 			raise(e.L, "Cannot serialise, excessive nesting (%d)", depth)
 		}
+		x = e.opts.unwrap(x)
 		if n := e.arrayLength(x); n > 0 {
 			e.appendArray(x, n, depth, top)
 		} else {
@@ -382,7 +393,7 @@ func (e *jsonEncoder) appendArray(t *lua.LTable, n int32, depth, top int) {
 		if i > 1 {
 			e.out = append(e.out, ',')
 		}
-		e.value(t.RawGetInt(int(i)), depth, top+1)
+		e.value(t.RawGet(lua.LNumber(i)), depth, top+1)
 	}
 	e.out = append(e.out, ']')
 }

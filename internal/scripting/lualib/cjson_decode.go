@@ -195,8 +195,8 @@ func (p *jsonParser) invalidNumber() bool {
 }
 
 func (p *jsonParser) numberToken(tok *jsonTok) {
-	// strtod reads the C string, which ends at a NUL.
-	v, n := strtod(cString(p.data[p.pos:]))
+	// strtod stops at a NUL like at any other byte no number contains.
+	v, n := strtod(p.data[p.pos:])
 	if n == 0 {
 		p.tokenError(tok, "invalid number")
 		return

@@ -147,6 +147,9 @@ func cjsonCases() []luaCase {
 		{"enc_local_alias", `local f = cjson.encode return f(1, 2)`},
 		// The module.
 		{"module_fields", `return cjson._NAME, cjson._VERSION, type(cjson.null), type(cjson.new), type(cjson.encode)`},
+		{"null_tostring", `return tostring(cjson.null), tostring(cjson.decode("[null]")[1]), cjson.null == cjson.decode("null"), type(cjson.null)`},
+		{"enc_thread", `return cjson.encode(coroutine.create(function() end))`},
+		{"enc_thread_key", `local t = {} t[coroutine.create(function() end)] = 1 return cjson.encode(t)`},
 		{"module_names", `local k = {} for name in pairs(cjson) do k[#k + 1] = name end table.sort(k) return table.concat(k, ",")`},
 		{"module_new", `local c = cjson.new() c.encode_max_depth(2) return pcall(c.encode, {{{}}}), cjson.encode({{{}}}), c.encode_max_depth(), cjson.encode_max_depth(), c.null == cjson.null, c._NAME`},
 		{"module_new_new", `local c = cjson.new().new() return c.encode({1, c.null}), c.decode("null") == cjson.null`},

@@ -24,9 +24,9 @@ import (
 // mpMaxNesting is LUACMSGPACK_MAX_NESTING.
 const mpMaxNesting = 16
 
-func newCMsgpackModule(L *lua.LState) *lua.LTable {
+func newCMsgpackModule(L *lua.LState, opts *Options) *lua.LTable {
 	mod := L.CreateTable(0, 8)
-	mod.RawSetString("pack", L.NewFunction(mpPack))
+	mod.RawSetString("pack", L.NewFunction(func(L *lua.LState) int { return mpPack(L, opts) }))
 	mod.RawSetString("unpack", L.NewFunction(mpUnpack))
 	mod.RawSetString("unpack_one", L.NewFunction(mpUnpackOne))
 	mod.RawSetString("unpack_limit", L.NewFunction(mpUnpackLimit))
@@ -40,11 +40,12 @@ func newCMsgpackModule(L *lua.LState) *lua.LTable {
 /* ---- packing ---- */
 
 type mpEncoder struct {
-	L   *lua.LState
-	out []byte
+	L    *lua.LState
+	opts *Options
+	out  []byte
 }
 
-func mpPack(L *lua.LState) int {
+func mpPack(L *lua.LState, opts *Options) int {
 	nargs := L.GetTop()
 	if nargs == 0 {
 		argError(L, 0, "MessagePack pack needs input.")
@@ -52,7 +53,7 @@ func mpPack(L *lua.LState) int {
 	if !checkStack(nargs, nargs) {
 		argError(L, 0, "Too many arguments for MessagePack pack.")
 	}
-	e := mpEncoder{L: L}
+	e := mpEncoder{L: L, opts: opts}
 	for i := 1; i <= nargs; i++ {
 		// The C code keeps each packed argument on the stack until the
 		// final concatenation.
@@ -93,6 +94,7 @@ func (e *mpEncoder) value(v lua.LValue, level, top int) {
 			e.out = append(e.out, 0xc0)
 			return
 		}
+		x = e.opts.unwrap(x)
 		if n, ok := e.isArray(x, top); ok {
 			e.array(x, n, level, top)
 		} else {
@@ -198,7 +200,7 @@ func (e *mpEncoder) array(t *lua.LTable, n, level, top int) {
 	e.header(n, 0x90, 0xdc, 0xdd)
 	e.checkStack(top, 1, "in function mp_encode_lua_table_as_array")
 	for i := 1; i <= n; i++ {
-		e.value(t.RawGetInt(i), level+1, top+1)
+		e.value(t.RawGet(lua.LNumber(i)), level+1, top+1)
 	}
 }
 
