@@ -184,4 +184,3 @@ func readReply(rd *bufio.Reader) (string, error) {
 	}
 	return "", fmt.Errorf("unexpected reply %q", line)
 }
-

@@ -151,9 +151,9 @@ func writeGeoCoord(w *resp.Writer, f float64) {
 	var buf [48]byte
 	s := geo.AppendCoord(buf[:0], f)
 	if w.Proto == 3 {
-		w.Raw([]byte{','})
-		w.Raw(s)
-		w.Raw([]byte("\r\n"))
+		w.Buf = append(w.Buf, ',')
+		w.Buf = append(w.Buf, s...)
+		w.Buf = append(w.Buf, '\r', '\n')
 		return
 	}
 	w.Bulk(s)
@@ -169,20 +169,19 @@ func writeGeoCoord(w *resp.Writer, f float64) {
 func cmdGeoAdd(c *server.Ctx) {
 	args := c.Args
 	nx, xx := false, false
-	first := 2
+	first := 2 // the first longitude, after the options
+options:
 	for ; first < len(args); first++ {
-		a := args[first]
-		switch {
+		switch a := args[first]; {
 		case isKeyword(a, "nx"):
 			nx = true
 		case isKeyword(a, "xx"):
 			xx = true
-		case isKeyword(a, "ch"):
+		case isKeyword(a, "ch"): // ZADD handles it
 		default:
-			goto options
+			break options
 		}
 	}
-options:
 	if (len(args)-first)%3 != 0 || (nx && xx) {
 		c.Error(errs.Syntax)
 		return
@@ -553,6 +552,7 @@ type geoPoint struct {
 	dist     float64 // meters, then the query's unit
 	score    float64
 	member   []byte
+	nameLen  int // len(member), while member is not set yet
 }
 
 // geoCandidates returns the members of z inside the search area, scanning
@@ -562,6 +562,7 @@ func geoCandidates(z *zset.ZSet, shape *geo.Shape, limit int) []geoPoint {
 	areas := shape.Areas()
 	cells := areas.Cells()
 	var points []geoPoint
+	var names []byte // the members' bytes, one allocation for all
 	full := func() bool { return limit > 0 && len(points) >= limit }
 	last := -1 // the last cell scanned
 	for i, h := range cells {
@@ -580,11 +581,18 @@ func geoCandidates(z *zset.ZSet, shape *geo.Shape, limit int) []geoPoint {
 		r := zset.ScoreRange{Min: float64(lo), Max: float64(hi), MaxEx: true}
 		z.EachInScoreRange(r, func(m []byte, s float64) bool {
 			if lon, lat, dist, ok := shape.Contains(s); ok {
-				points = append(points, geoPoint{lon, lat, dist, s, append([]byte(nil), m...)})
+				names = append(names, m...)
+				points = append(points, geoPoint{lon: lon, lat: lat, dist: dist, score: s, nameLen: len(m)})
 			}
 			return !(len(points) > 0 && full())
 		})
 		last = i
+	}
+	off := 0
+	for i := range points {
+		n := points[i].nameLen
+		points[i].member = names[off : off+n : off+n]
+		off += n
 	}
 	return points
 }

@@ -160,7 +160,7 @@ func sortGeneric(c *server.Ctx, readonly bool) {
 	}
 	start, end := sortLimits(o.start, o.count, length)
 
-	items := loadSortItems(c, e, found, &o, start, end)
+	items := loadSortItems(e, found, &o, start, end)
 	if o.dontSort && typ != keyspace.TypeSet {
 		// The range was taken directly.
 		end -= start
@@ -250,16 +250,15 @@ func sortLimits(offset, count int64, length int) (start, end int) {
 // loadSortItems reads the elements to sort. Without sorting (BY nosort) a
 // list or sorted set yields just the range [start, end], in its order
 // (reversed with DESC); otherwise every element, in storage order.
-func loadSortItems(c *server.Ctx, e keyspace.Entry, found bool, o *sortOptions, start, end int) []sortItem {
+func loadSortItems(e keyspace.Entry, found bool, o *sortOptions, start, end int) []sortItem {
 	if !found {
 		return nil
 	}
-	var items []sortItem
 	var arena []byte // the elements' bytes, copied: a STORE may replace the key
+	var lens []int
 	add := func(b []byte) {
-		at := len(arena)
 		arena = append(arena, b...)
-		items = append(items, sortItem{elem: arena[at:len(arena):len(arena)]})
+		lens = append(lens, len(b))
 	}
 	direct := o.dontSort && e.Type() != keyspace.TypeSet // take the range directly
 	switch v := e.Object().(type) {
@@ -305,10 +304,9 @@ func loadSortItems(c *server.Ctx, e keyspace.Entry, found bool, o *sortOptions, 
 			})
 		}
 	}
-	// Fix the slices: arena may have moved while growing.
+	items := make([]sortItem, len(lens))
 	off := 0
-	for i := range items {
-		l := len(items[i].elem)
+	for i, l := range lens {
 		items[i].elem = arena[off : off+l : off+l]
 		off += l
 	}

@@ -560,8 +560,9 @@ func cmdXAutoClaim(c *server.Ctx) {
 
 // maxAutoClaimCount is the largest XAUTOCLAIM COUNT Petrel accepts: Valkey
 // allocates 16 bytes per counted ID before it starts and replies "COUNT too
-// high" when the allocation fails; here the bound is 1 TiB of such IDs.
-const maxAutoClaimCount = 1 << 36
+// high" when the allocation fails, which on x86-64 Linux (overcommitting,
+// a 128 TiB user address space) happens past 2^47 bytes.
+const maxAutoClaimCount = 1 << 43
 
 // --- XINFO --------------------------------------------------------------------
 

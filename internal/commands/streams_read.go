@@ -240,16 +240,16 @@ func xread(c *server.Ctx, xreadgroup bool) {
 	}
 	// Wait. "$" becomes the ID it stood for, so that a re-run on the
 	// client's behalf reads what arrived after the client blocked.
-	args := c.Args
+	args, copied := c.Args, false
 	for i := 0; i < a.n; i++ {
-		if j := a.streamsArg + a.n + i; isOneChar(c.Args[j], '$') {
-			if &args[0] == &c.Args[0] {
-				args = append([][]byte(nil), c.Args...)
+		if j := a.streamsArg + a.n + i; isOneChar(args[j], '$') {
+			if !copied {
+				args, copied = append([][]byte(nil), args...), true
 			}
 			args[j] = ids[i].Append(nil)
 		}
 	}
-	c.Args = args
+	c.Args = args // Block records the command as it must run again
 	keys := args[a.streamsArg : a.streamsArg+a.n]
 	var blocked bool
 	if xreadgroup {

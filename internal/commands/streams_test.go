@@ -242,7 +242,11 @@ func TestStreamBlockingXReadGroupNoKey(t *testing.T) {
 		{"set", func() { e.rdb.Set(ctx, "s", "x", 0) }, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
 		{"destroy", func() { e.rdb.XGroupDestroy(ctx, "s", "g") }, "-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n"},
 		{"flushall", func() { e.rdb.FlushAll(ctx) }, "-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n"},
-		{"expire", func() { e.rdb.PExpire(ctx, "s", time.Millisecond); time.Sleep(5 * time.Millisecond); e.rdb.Exists(ctx, "s") },
+		{"expire", func() {
+			e.rdb.PExpire(ctx, "s", time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
+			e.rdb.Exists(ctx, "s")
+		},
 			"-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n"},
 		{"xadd", func() { e.rdb.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "2", Values: []any{"a", "b"}}) },
 			"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n"},

@@ -30,6 +30,12 @@ import (
 // Valkey removes a key from db->ready_keys before serving it, so pushes
 // made while serving list it again.
 //
+// A NoKey waiter (XREADGROUP) is also served when its key goes: deleting
+// or overwriting a record of a blocking type signals it from
+// releaseRecordLocked, and FLUSHDB, FLUSHALL and SWAPDB signal the keys
+// they take away (Valkey's signalDeletedKeyAsReady and
+// scanDatabaseForDeletedKeys). Other waiters are not told of deletions.
+//
 // Lock order: shard mutexes (ascending), then readyMu. readyMu is never
 // held while taking a shard lock.
 //

@@ -470,9 +470,10 @@ func (e *Engine) FunctionDump() []byte {
 }
 
 // FunctionRestore loads a FUNCTION DUMP payload with a policy; it returns
-// an error text with its code, or "".
-func (e *Engine) FunctionRestore(payload []byte, policy int) string {
-	codes, errText := parseFunctionDump(payload)
+// an error text with its code, or "". skipChecksum is DEBUG
+// SET-SKIP-CHECKSUM-VALIDATION.
+func (e *Engine) FunctionRestore(payload []byte, policy int, skipChecksum bool) string {
+	codes, errText := parseFunctionDump(payload, skipChecksum)
 	if errText != "" {
 		return errText
 	}

@@ -233,8 +233,15 @@ func (v *vm) installBase() {
 			return 1
 		}
 		// Basic types share one metatable per type (strings: {__index =
-		// string}); scripts only ever see its proxy.
+		// string}); scripts only ever see its proxy. A userdata's
+		// (cjson.null) may hide behind __metatable.
 		mt := L.GetMetatable(obj)
+		if t, ok := mt.(*lua.LTable); ok {
+			if protected := t.RawGetString("__metatable"); protected != lua.LNil {
+				L.Push(protected)
+				return 1
+			}
+		}
 		if t, ok := mt.(*lua.LTable); ok {
 			L.Push(sb.protect(L, t))
 			return 1

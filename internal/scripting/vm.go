@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"petrel/internal/resp"
+	"petrel/internal/scripting/lualib"
 )
 
 // vmKind tells the two Lua worlds apart: Valkey keeps one VM for EVAL
@@ -156,7 +157,7 @@ func newVM(e *Engine, kind vmKind) *vm {
 		return 1
 	}))
 	g.RawSetString("os", osLib)
-	openExtraLibraries(L)
+	v.openExtraLibraries()
 
 	server := v.serverAPI()
 	g.RawSetString("server", server)
@@ -196,14 +197,13 @@ func newVM(e *Engine, kind vmKind) *vm {
 const callStackSize = 1000
 
 // openExtraLibraries is the one place where the libraries Valkey bundles
-// beyond Lua's own (cjson, cmsgpack, bit, struct) are opened. They are
-// written separately (internal/scripting/lualib); until that package
-// exists the names are simply absent, and scripts using them get the
-// nonexistent-global error.
-//
-// TODO(lualib): open cjson, cmsgpack, bit and struct here as globals,
-// before the globals are locked.
-func openExtraLibraries(L *lua.LState) {}
+// beyond Lua's own are opened (cjson, struct, cmsgpack, bit: package
+// lualib), as globals, before the globals are locked. They see protected
+// tables through their proxies (cjson.encode(string) encodes the string
+// library's contents, as in Valkey).
+func (v *vm) openExtraLibraries() {
+	lualib.OpenWith(v.L, lualib.Options{Unwrap: v.sb.real})
+}
 
 func noSuchGlobal(L *lua.LState) int {
 	name, _ := luaString(L.Get(2))

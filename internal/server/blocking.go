@@ -58,14 +58,12 @@ import (
 // commandstats once, when it completes; INFO blocked_clients,
 // total_blocking_keys and clients_in_timeout_table; CLIENT LIST flag b.
 //
-// MULTI/EXEC and scripts (not built yet): a blocking command inside a
-// transaction or a script must not block; it behaves as its non-blocking
-// form and, when its keys are empty, replies as on a timeout (null array,
-// or null for BLMOVE/BRPOPLPUSH per the handler). Block refuses (returns
-// false) while the client has the ClientMulti flag: EXEC must keep that
-// flag set while it runs the queued commands, and a scripting client must
-// set it (or the scripting issue adds its own deny-blocking flag here).
-// After EXEC or a script, the ready keys its writes signalled are served
+// MULTI/EXEC and scripts: a blocking command inside a transaction or a
+// script must not block; it behaves as its non-blocking form and, when its
+// keys are empty, replies as on a timeout (null array, or null for
+// BLMOVE/BRPOPLPUSH per the handler). Block refuses (returns false) while
+// the client has the ClientMulti flag, which EXEC (multi.go) keeps set
+// while it runs the queued commands. After EXEC or a script, the ready keys its writes signalled are served
 // once, when the dispatcher runs serveReadyKeys after the whole EXEC, not
 // between the queued commands. Propagation (AOF, replicas, not built yet)
 // sees a served command's effects through Ctx.Modified in the serving

@@ -38,6 +38,7 @@ type Client struct {
 	ctx             Ctx      // reused for every command
 	sysfd           int      // socket descriptor while on an event loop, else -1
 	wantWrite       bool     // event loop: replies pending, waiting for EPOLLOUT
+	wOff            int      // event loop: bytes of w.Buf a partial write already sent
 	detached        [][]byte // a command that must wait, to rerun off the loop
 	authed          bool
 	closeAfterReply bool

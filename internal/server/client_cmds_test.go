@@ -215,15 +215,6 @@ func TestClientHelp(t *testing.T) {
 	ciIs(t, r, "-ERR wrong number of arguments for 'client|help' command\r\n", "CLIENT", "HELP", "x")
 }
 
-// Subcommands that belong to later work answer as unknown.
-func TestClientUnregisteredSubcommands(t *testing.T) {
-	e := newCIEnv(t, nil)
-	r := e.dial()
-	for _, sub := range []string{"caching", "tracking", "getredir", "trackinginfo"} {
-		ciIs(t, r, "-ERR unknown subcommand '"+sub+"'. Try CLIENT HELP.\r\n", "CLIENT", sub, "x")
-	}
-}
-
 func TestClientInfoAndListFields(t *testing.T) {
 	e := newCIEnv(t, nil)
 	r := e.dial()

@@ -168,8 +168,10 @@ func (s *Server) attachConfig(cfg *config.Config) {
 		cfg.OnChange(name, lfu)
 	}
 	_ = lfu("", "")
-	s.ks.SetKeyEventFlags(&cfg.Hot.NotifyKeyspaceEvents, config.NotifyKeyMiss, config.NotifyNew) // notify.go
-	cfg.OnChange("tracking-table-max-keys", s.trackingMaxKeysChanged) // tracking.go
+	// Keyspace notifications of classes m and n (notify.go), and
+	// tracking-table-max-keys applied at once (tracking.go).
+	s.ks.SetKeyEventFlags(&cfg.Hot.NotifyKeyspaceEvents, config.NotifyKeyMiss, config.NotifyNew)
+	cfg.OnChange("tracking-table-max-keys", s.trackingMaxKeysChanged)
 }
 
 // configBackend returns the server's configuration, building one from its

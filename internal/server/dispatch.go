@@ -256,7 +256,7 @@ func (s *Server) callHeld(c *Client, cmd *command, args [][]byte, w *resp.Writer
 	ctx.DB.ImportSource = c.importSource
 	ctx.DB.Held = held == keyspace.AllShards
 	cmd.handler(ctx)
-	if c.Flags()&ClientTracking != 0 {
+	if c.runningScript || c.Flags()&ClientTracking != 0 {
 		s.trackReadArgs(c, cmd.spec, args) // tracking.go
 	}
 	s.feedMonitorsAfter(c, cmd.spec, c.DB(), args) // monitor.go

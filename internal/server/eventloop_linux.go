@@ -213,7 +213,9 @@ func (l *eventLoop) run() {
 			l.s.Logf("epoll_wait: %v", err)
 			return
 		}
-		l.handle(l.events[:n])
+		if n > 0 { // EINTR (the runtime's preemption signal) gives n = -1
+			l.handle(l.events[:n])
+		}
 	}
 }
 
@@ -410,23 +412,30 @@ func (l *eventLoop) flush(c *Client) bool {
 		return false
 	}
 	c.noteReplyBuffer()
-	if len(c.w.Buf) > 0 {
+	if len(c.w.Buf) > c.wOff {
 		l.s.stats.writesProcessed.Add(1)
 	}
-	for len(c.w.Buf) > 0 {
-		n, err := rawWrite(c.sysfd, c.w.Buf)
+	// c.wOff is how much of w.Buf a partial write already sent; the rest
+	// moves to the front only once the sent part is the larger half, so a
+	// slow reader with a large backlog costs no quadratic copying.
+	for len(c.w.Buf) > c.wOff {
+		n, err := rawWrite(c.sysfd, c.w.Buf[c.wOff:])
 		if err == 0 && n > 0 {
 			c.netOut.Add(int64(n))
 			l.s.stats.netOutput.Add(int64(n))
-			rest := copy(c.w.Buf, c.w.Buf[n:])
-			c.w.Buf = c.w.Buf[:rest]
+			c.wOff += n
 			continue
 		}
 		if err == syscall.EINTR {
 			continue
 		}
 		if err == syscall.EAGAIN {
-			c.obl.Store(int64(len(c.w.Buf)))
+			if c.wOff >= len(c.w.Buf)-c.wOff {
+				rest := copy(c.w.Buf, c.w.Buf[c.wOff:])
+				c.w.Buf = c.w.Buf[:rest]
+				c.wOff = 0
+			}
+			c.obl.Store(int64(len(c.w.Buf) - c.wOff))
 			if !c.wantWrite {
 				c.wantWrite = true
 				ev := syscall.EpollEvent{Events: syscall.EPOLLOUT, Fd: int32(c.sysfd)}
@@ -436,6 +445,7 @@ func (l *eventLoop) flush(c *Client) bool {
 		}
 		return false
 	}
+	c.w.Buf, c.wOff = c.w.Buf[:0], 0
 	if c.obl.Load() != 0 {
 		c.obl.Store(0)
 	}

@@ -61,8 +61,8 @@ import (
 // multiState is a client's transaction state (Client.tx).
 type multiState struct {
 	// Owned by the connection's goroutine.
-	active    bool          // MULTI was given (CLIENT LIST flag x)
-	dirtyExec bool          // a command was rejected while queueing
+	active    bool // MULTI was given (CLIENT LIST flag x)
+	dirtyExec bool // a command was rejected while queueing
 	queue     []queuedCommand
 	mask      keyspace.Mask // shards the queued commands lock in EXEC
 	writes    bool          // a queued command writes (CLIENT PAUSE WRITE holds EXEC)

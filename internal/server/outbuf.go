@@ -84,7 +84,7 @@ func (c *Client) Push(b []byte) {
 	n := int64(len(q.buf))
 	q.pending.Store(n)
 	q.mu.Unlock()
-	if c.srv != nil && c.srv.outputLimitReached(c, n+c.obl.Load(), time.Now().Unix()) {
+	if n += c.obl.Load(); n > replyBufferBytes && c.srv != nil && c.srv.outputLimitReached(c, n, time.Now().Unix()) {
 		c.srv.closeForOutputLimit(c)
 		return
 	}
@@ -150,8 +150,8 @@ func (c *Client) takePushes() {
 		c.w.Buf = append(c.w.Buf, q.buf...)
 		q.buf = q.buf[:0]
 	}
-	if cap(q.buf) > 1<<20 {
-		q.buf = nil
+	if cap(q.buf) > 64<<10 {
+		q.buf = nil // keep a small spare only: most clients get few pushes
 	}
 	q.spare, q.buf = q.buf, nil
 	q.pending.Store(0)
@@ -282,7 +282,7 @@ func appendBulk(b, s []byte) []byte {
 // writer holds plus what is queued. A client over its limit is closed
 // (closeForOutputLimit) and it reports true: nothing more is written.
 func (s *Server) outputOverLimit(c *Client) bool {
-	n := int64(len(c.w.Buf)) + c.out.pending.Load()
+	n := int64(len(c.w.Buf)-c.wOff) + c.out.pending.Load()
 	if n <= replyBufferBytes {
 		if c.out.softSince.Load() != 0 {
 			c.out.softSince.Store(0)

@@ -219,11 +219,15 @@ func TestPubSubPatternsAndIntrospection(t *testing.T) {
 		}
 	}
 
-	// A client that goes away leaves every channel at once.
+	// A client that goes away leaves every channel.
 	_ = b.Conn.Close()
 	psWaitFor(t, func() bool {
 		return r.Do("PUBSUB", "NUMSUB", "news") == psArr(psBulk("news"), psNum(0)) && r.Do("PUBSUB", "NUMPAT") == psNum(3)
 	})
+	// CLIENT KILL unsubscribes at once, as Valkey frees the client.
+	psExpect(t, r, psNum(1), "CLIENT", "KILL", "TYPE", "pubsub")
+	psExpect(t, r, psNum(0), "PUBSUB", "NUMPAT")
+	psExpect(t, r, psNum(0), "PUBLISH", "hello", "x")
 }
 
 func psWaitFor(t *testing.T, cond func() bool) {

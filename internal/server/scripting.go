@@ -320,7 +320,10 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 	if !spec.CheckArity(len(args)) || cmd.handler == nil {
 		return r.reject(cmd, errs.ScriptWrongArity)
 	}
-	if spec.Flags&cmdspec.FlagNoscript != 0 {
+	// DEBUG SET-DISABLE-DENY-SCRIPTS lifts the noscript ban (Valkey's
+	// tests use it), except for the scripting commands themselves: a
+	// script cannot run another.
+	if spec.Flags&cmdspec.FlagNoscript != 0 && (!s.ScriptDenyDisabled() || spec.Categories&cmdspec.CatScripting != 0) {
 		if s.Settings().ExtendedRedisCompat {
 			return r.reject(cmd, errs.ScriptNoScriptCompat)
 		}
@@ -337,6 +340,17 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 	w.Buf = w.Buf[:0]
 	w.Proto = proto
 	st.client.proto.Store(int32(proto))
+	if statsCommands[spec.Name] {
+		// INFO, MEMORY STATS/DOCTOR and CONFIG RESETSTAT take every shard
+		// lock themselves (multi.go): holding them would deadlock. They
+		// run with the locks released for a moment, a hole in the
+		// script's atomicity that only commands already waiting for a
+		// lock before the script started (other event loops) can use.
+		s.ks.Unlock(keyspace.AllShards)
+		s.callHeld(st.client, cmd, args, w, r.ctx.Now, 0)
+		s.ks.Lock(keyspace.AllShards)
+		return w.Buf, ""
+	}
 	s.callHeld(st.client, cmd, args, w, r.ctx.Now, keyspace.AllShards)
 	// Propagation (not built): a write command would be recorded here
 	// for the MULTI/EXEC block the script's effects replicate as.
@@ -807,7 +821,7 @@ func cmdFunctionRestore(c *Ctx) {
 			return
 		}
 	}
-	if errText := c.Srv.scriptingEngine().FunctionRestore(c.Args[2], policy); errText != "" {
+	if errText := c.Srv.scriptingEngine().FunctionRestore(c.Args[2], policy, c.Srv.SkipChecksumValidation()); errText != "" {
 		c.W.Error(errText)
 		return
 	}

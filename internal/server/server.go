@@ -451,6 +451,7 @@ func (s *Server) onFieldsExpired(db int, key []byte, n int, keyDeleted bool) {
 	if keyDeleted {
 		s.notifyKeyspace(db, key, "del")
 	}
+	s.keyModified(nil, db, key) // WATCH and client-side caching, as Valkey's signalModifiedKey
 }
 
 // Dirty is the number of changes since the last save.

@@ -274,9 +274,15 @@ func (s *Server) trackRead(c *Client, spec *cmdspec.Spec, args [][]byte, keys []
 }
 
 // trackReadArgs is trackRead for a command whose key positions the caller
-// has not computed (EXEC's and scripts' commands).
+// has not computed (EXEC's and scripts' commands, from callHeld). A
+// script's commands run on the script client; the keys they read are
+// remembered for the script's caller, as Valkey remembers them for its
+// current_client.
 func (s *Server) trackReadArgs(c *Client, spec *cmdspec.Spec, args [][]byte) {
 	if spec.Flags&cmdspec.FlagReadonly == 0 {
+		return
+	}
+	if c = s.trackingSubject(c); c.Flags()&ClientTracking == 0 {
 		return
 	}
 	var kbuf [8]cmdspec.KeyPos
@@ -309,6 +315,7 @@ func (s *Server) invalidateTracked(c *Client, db int, key []byte) {
 	if s.trk.live.Load() == 0 {
 		return
 	}
+	c = s.trackingSubject(c)
 	t := &s.trk
 	t.mu.Lock()
 	s.invalidateKeyLocked(c, key, true)
@@ -745,6 +752,23 @@ func cmdClientTrackinginfo(c *Ctx) {
 	for _, p := range prefixes {
 		w.BulkString(p)
 	}
+}
+
+// trackingSubject returns the client a command run by c counts for in
+// client-side caching: c itself, or, for a command a script runs on the
+// script client, the client that called the script (Valkey's
+// current_client, for NOLOOP and for the keys a script reads).
+func (s *Server) trackingSubject(c *Client) *Client {
+	if c == nil || !c.runningScript {
+		return c
+	}
+	st := &s.scripting
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.run != nil && st.run.caller != nil {
+		return st.run.caller
+	}
+	return c
 }
 
 // trackingAfterRun ends a top-level command (dispatch): the client's

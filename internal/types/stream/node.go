@@ -149,11 +149,11 @@ func prevEntry(lp []byte, p int) int {
 	return back(lp, q, int(c))
 }
 
-// newNode returns a node whose master entry takes the field names of fv
-// (field, value, field, value, ...), with room for capacity bytes.
-func newNode(fv [][]byte, capacity int) []byte {
-	lp := listpack.NewCap(capacity)
-	lp = listpack.AppendInt(lp, 0) // count: set by appendEntry
+// newNode returns a node in buf's storage whose master entry takes the
+// field names of fv (field, value, field, value, ...).
+func newNode(buf []byte, fv [][]byte) []byte {
+	lp := append(buf[:0], 7, 0, 0, 0, 0, 0, 0xFF) // an empty listpack: total 7, count 0, EOF
+	lp = listpack.AppendInt(lp, 0)                // count: set by appendEntry
 	lp = listpack.AppendInt(lp, 0)
 	lp = listpack.AppendInt(lp, int64(len(fv)/2))
 	for i := 0; i < len(fv); i += 2 {

@@ -86,7 +86,7 @@ func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
 
 // SetLastID, SetEntriesAdded and SetMaxDeletedID are XSETID's changes; the
 // caller checks them against the stream first.
-func (s *Stream) SetLastID(id ID)         { s.lastID = id }
+func (s *Stream) SetLastID(id ID)          { s.lastID = id }
 func (s *Stream) SetEntriesAdded(n uint64) { s.entriesAdded = n }
 func (s *Stream) SetMaxDeletedID(id ID)    { s.maxDeletedID = id }
 
@@ -155,11 +155,7 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 		}
 	}
 	if tail == nil {
-		prealloc := maxPrealloc
-		if cfg.MaxBytes > 0 && cfg.MaxBytes < maxPrealloc {
-			prealloc = int(cfg.MaxBytes)
-		}
-		s.nodes = append(s.nodes, node{master: id, lp: newNode(fv, prealloc)})
+		s.newTailNode(id, fv, cfg)
 		tail = &s.nodes[len(s.nodes)-1]
 	}
 	tail.lp = appendEntry(tail.lp, tail.master, id, fv)
@@ -172,9 +168,30 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 	return nil
 }
 
-// shrink returns lp without spare capacity (a node that stopped growing).
+// newTailNode starts a node for the entry id with fields fv. Its room is
+// what the last full node took, rounded up to the allocator's size class
+// (entries of a stream tend to look alike, so the node fills it without
+// growing by copies or needing a copy to shrink once full); for a first
+// node, Valkey's 4096 bytes (or stream-node-max-bytes).
+func (s *Stream) newTailNode(id ID, fv [][]byte, cfg Config) {
+	n := maxPrealloc
+	if cfg.MaxBytes > 0 && cfg.MaxBytes < maxPrealloc {
+		n = int(cfg.MaxBytes)
+	}
+	var buf []byte
+	if k := len(s.nodes); k > 0 && len(s.nodes[k-1].lp) < n {
+		// append rounds the capacity up to the size class it allocates.
+		buf = append([]byte(nil), make([]byte, len(s.nodes[k-1].lp))...)[:0]
+	} else {
+		buf = make([]byte, 0, n)
+	}
+	s.nodes = append(s.nodes, node{master: id, lp: newNode(buf, fv)})
+}
+
+// shrink returns lp without spare capacity (a node that stopped growing)
+// unless the spare room is small: under 1/16 of the node, or 64 bytes.
 func shrink(lp []byte) []byte {
-	if cap(lp)-len(lp) < 16 {
+	if slack := cap(lp) - len(lp); slack <= 64 || slack <= len(lp)/16 {
 		return lp
 	}
 	return append(make([]byte, 0, len(lp)), lp...)

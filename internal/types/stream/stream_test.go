@@ -91,7 +91,7 @@ func TestEncodeIntEntryMatchesListpack(t *testing.T) {
 // "XADD s 1-1 a 1 b hello" on Valkey 9 (DEBUG LISTPACK / RDB dump).
 func TestNodeBytes(t *testing.T) {
 	fv := [][]byte{[]byte("a"), []byte("1"), []byte("b"), []byte("hello")}
-	lp := newNode(fv, 0)
+	lp := newNode(nil, fv)
 	lp = appendEntry(lp, ID{1, 1}, ID{1, 1}, fv)
 	// count=1 deleted=0 nfields=2 "a" "b" 0 | flags=2 0 0 1 "hello" lp-count=5
 	want := []byte{0x01, 0x01, 0x00, 0x01, 0x02, 0x01, 0x81, 'a', 0x02, 0x81, 'b', 0x02, 0x00, 0x01,
@@ -519,7 +519,7 @@ func FuzzValidateNode(f *testing.F) {
 	}
 	s.Delete(ID{Ms: 2})
 	f.Add(s.nodes[0].lp)
-	f.Add(newNode(toBytes([]string{"f", "v"}), 0))
+	f.Add(newNode(nil, toBytes([]string{"f", "v"})))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		live, err := ValidateNode(b)
