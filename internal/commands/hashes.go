@@ -889,7 +889,7 @@ func cmdHRandField(c *server.Ctx) {
 			c.W.Bulk(v)
 		}
 		n++
-		return true
+		return !replyOverflow(c)
 	})
 	if withValues && !resp3 {
 		n *= 2

@@ -790,13 +790,18 @@ func replyScan(c *server.Ctx, next uint64, items [][]byte) {
 }
 
 // maxReplyBytes bounds a reply that a small request can make arbitrarily
-// large (SRANDMEMBER/ZRANDMEMBER with a huge negative count).
+// large (SRANDMEMBER/ZRANDMEMBER/HRANDFIELD with a huge negative count)
+// even when no client-output-buffer-limit applies.
 const maxReplyBytes = 1 << 30
 
-// replyOverflow reports whether the reply has grown past maxReplyBytes; it
-// then closes the client, as Valkey does once a client passes its output
-// buffer limit (the truncated reply is never sent whole).
+// replyOverflow reports whether the reply has grown past the client's
+// output buffer limit or maxReplyBytes; the client is then closed, as
+// Valkey closes a client past its limit (the truncated reply is never
+// sent).
 func replyOverflow(c *server.Ctx) bool {
+	if c.ReplyOverLimit() {
+		return true
+	}
 	if c.W.Len() <= maxReplyBytes {
 		return false
 	}

@@ -396,7 +396,14 @@ func (s *Server) awaitBlocked(c *Client) {
 		case ok && ne.Timeout() && !deadline.IsZero() && !time.Now().Before(deadline):
 			s.cancelBlocked(bc, outTimeout, true)
 		case ok && ne.Timeout():
-			_ = conn.SetReadDeadline(deadline) // poked: look at done again
+			// Poked: the outcome may be final, or other goroutines queued
+			// output (pub/sub, invalidations), which a blocked client gets
+			// at once, as in Valkey.
+			_ = conn.SetReadDeadline(deadline)
+			if c.hasPushes() {
+				c.takePushes()
+				gone = gone || !s.flush(c)
+			}
 		default:
 			gone = true // closed by the peer, or by Kill
 		}

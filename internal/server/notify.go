@@ -85,10 +85,12 @@ var eventClasses = map[string]int64{
 	"new":     config.NotifyNew,
 }
 
-// notifyFlags returns the notify-keyspace-events classes in force.
+// notifyFlags returns the notify-keyspace-events classes in force. A
+// server without a configuration yet (one built from bare Settings, before
+// its first CONFIG command) has the default: none.
 func (s *Server) notifyFlags() int64 {
-	if h := s.Hot(); h != nil {
-		return h.NotifyKeyspaceEvents.Load()
+	if cfg := s.adm.cfg.Load(); cfg != nil {
+		return cfg.Hot.NotifyKeyspaceEvents.Load()
 	}
 	return 0
 }

@@ -39,8 +39,10 @@ import (
 //     every prefix with pending keys sends them, sorted, in one message to
 //     its clients. NOLOOP clients are not told about their own changes.
 //
-// FLUSHALL, FLUSHDB and SWAPDB send every tracking client a null
-// invalidation ("forget everything") and empty the table.
+// FLUSHALL and FLUSHDB send every tracking client a null invalidation
+// ("forget everything") and empty the table (SWAPDB does not, as in
+// Valkey). Keys the active expiry cycle deletes, whole or by their hash
+// fields, are invalidated as changes made by the server (nil client).
 // tracking-table-max-keys bounds the table: past it, random keys are
 // invalidated as if they had changed, until it fits again.
 //
@@ -113,12 +115,6 @@ func (t *trackingState) initLocked() {
 
 func (t *trackingState) publishLiveLocked() {
 	t.live.Store(int64(len(t.keys) + len(t.prefixes)))
-}
-
-// trackingOf returns c's tracking options, or nil if tracking is off.
-// The caller holds trk.mu.
-func (s *Server) trackingOfLocked(c *Client) *clientTracking {
-	return s.trk.byID[c.ID]
 }
 
 // prefixCollision checks BCAST prefixes against each other and against the
@@ -474,9 +470,9 @@ func appendKeyStrings(b []byte, keys []string, by map[string]*Client, except *Cl
 }
 
 // invalidateAllTracked tells every tracking client to forget all keys (a
-// null invalidation) and empties the tracking table: FLUSHALL, FLUSHDB and
-// SWAPDB (Valkey's trackingInvalidateKeysOnFlush). c is the client that
-// ran the command.
+// null invalidation) and empties the tracking table: FLUSHALL and FLUSHDB
+// (Valkey's trackingInvalidateKeysOnFlush). c is the client that ran the
+// command; its own null arrives after the command's reply (Client.Push).
 func (s *Server) invalidateAllTracked(c *Client) {
 	t := &s.trk
 	if t.clients.Load() == 0 && t.live.Load() == 0 {
@@ -506,12 +502,13 @@ func (s *Server) invalidateAllTracked(c *Client) {
 	t.publishLiveLocked()
 }
 
-// trackingMaxKeys is tracking-table-max-keys (0: no limit).
+// trackingMaxKeys is tracking-table-max-keys (0: no limit); Valkey's
+// default while the server has no configuration yet.
 func (s *Server) trackingMaxKeys() int64 {
-	if h := s.Hot(); h != nil {
-		return h.TrackingTableMaxKeys.Load()
+	if cfg := s.adm.cfg.Load(); cfg != nil {
+		return cfg.Hot.TrackingTableMaxKeys.Load()
 	}
-	return 0
+	return 1000000
 }
 
 // limitTrackingLocked evicts random keys from the tracking table until it
