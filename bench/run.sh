@@ -7,6 +7,9 @@
 #   bench/run.sh                       # reference: $VALKEY_SERVER, else redis-server
 #   N=200000 TESTS=set,get bench/run.sh
 #   MEMORY=1 bench/run.sh              # also load 1,000,000 keys and compare memory
+#   TESTS= CMDS='XADD s * f v|PFCOUNT h1 h2' SETUP='PFADD h1 a|PFADD h2 b' bench/run.sh
+#                                      # arbitrary commands ('|'-separated, -r 100000
+#                                      # for __rand_int__), after SETUP on both servers
 #
 # Every run is bounded: -n requests per test, and a timeout per invocation.
 set -euo pipefail
@@ -14,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 N=${N:-1000000}
 CLIENTS=${CLIENTS:-50}
-TESTS=${TESTS:-set,get,incr,mset}
+TESTS=${TESTS-set,get,incr,mset}
 PIPELINES=${PIPELINES:-"1 16"}
 REF=${VALKEY_SERVER:-$(command -v redis-server || true)}
 
@@ -38,10 +41,16 @@ ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 
 run() { # port pid pipeline test -> "rps cpu_s_per_million"
-  local port=$1 pid=$2 p=$3 t=$4 before after rps
+  local port=$1 pid=$2 p=$3 t=$4 before after rps what
+  if [[ $t == cmd:* ]]; then
+    read -r -a what <<<"${t#cmd:}"
+    what=(-r 100000 "${what[@]}")
+  else
+    what=(-t "$t")
+  fi
   before=$(ticks "$pid")
-  rps=$(timeout 600 redis-benchmark -p "$port" -c "$CLIENTS" -n "$N" -P "$p" -t "$t" -q 2>/dev/null |
-        tr '\r' '\n' | awk -F'[: ]+' '/requests per second/ {for(i=1;i<=NF;i++) if($i ~ /^[0-9.]+$/){print $i; exit}}')
+  rps=$(timeout 600 redis-benchmark -p "$port" -c "$CLIENTS" -n "$N" -P "$p" -q "${what[@]}" 2>/dev/null |
+        tr '\r' '\n' | awk -F'[: ]+' '/requests per second/ {for(i=1;i<NF;i++) if($(i+1)=="requests"){print $i; exit}}')
   after=$(ticks "$pid")
   awk -v b="$before" -v a="$after" -v hz="$HZ" -v n="$N" -v r="$rps" 'BEGIN{printf "%s %.3f", r, (a-b)/hz/(n/1e6)}'
 }
@@ -49,12 +58,22 @@ run() { # port pid pipeline test -> "rps cpu_s_per_million"
 echo "# $(date -u +%F) $(nproc) cores, $(uname -m); reference: $("$REF" --version | head -1)"
 echo "# redis-benchmark -c $CLIENTS -n $N -t <test> -P <p>; servers alternate per test"
 printf '%-8s %-3s %12s %12s %7s %14s %14s\n' test P petrel_rps ref_rps ratio petrel_cpu/M ref_cpu/M
+IFS='|' read -r -a setup <<<"${SETUP:-}"
+for c in "${setup[@]}"; do
+  read -r -a words <<<"$c"
+  for port in "$PP" "$RP"; do redis-cli -p "$port" "${words[@]}" >/dev/null; done
+done
+tests=()
+for t in ${TESTS//,/ }; do tests+=("$t"); done
+IFS='|' read -r -a cmds <<<"${CMDS:-}"
+for c in "${cmds[@]}"; do tests+=("cmd:$c"); done
 for p in $PIPELINES; do
-  for t in ${TESTS//,/ }; do
+  for t in "${tests[@]}"; do
     read -r prps pcpu <<<"$(run "$PP" "$PPID_" "$p" "$t")"
     read -r rrps rcpu <<<"$(run "$RP" "$RPID" "$p" "$t")"
     ratio=$(awk -v a="$prps" -v b="$rrps" 'BEGIN{printf "%.2f", (b>0)?a/b:0}')
-    printf '%-8s %-3s %12s %12s %7s %14s %14s\n' "$t" "$p" "$prps" "$rrps" "$ratio" "$pcpu" "$rcpu"
+    label=${t#cmd:}
+    printf '%-8s %-3s %12s %12s %7s %14s %14s\n' "${label%% *}" "$p" "$prps" "$rrps" "$ratio" "$pcpu" "$rcpu"
   done
 done
 
