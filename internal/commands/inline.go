@@ -46,9 +46,9 @@ func (listCodec) Decode(enc uint8, b []byte, reuse any) any {
 	return &listValue{*list.FromListpack(copyInto(nil, b))}
 }
 
-func (listCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+func (listCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if l, ok := o.(*listValue); ok {
-		if lp, ok := l.Listpack(); ok {
+		if lp, ok := l.Listpack(); ok && len(lp) <= max {
 			return append(dst, lp...), keyspace.EncListpack, true
 		}
 	}
@@ -66,9 +66,9 @@ func (hashCodec) Decode(enc uint8, b []byte, reuse any) any {
 	return hashObject{hash.FromPacked(copyInto(nil, b))}
 }
 
-func (hashCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+func (hashCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if h, ok := o.(hashObject); ok {
-		if b, ok := h.PackedForm(); ok {
+		if b, ok := h.PackedForm(); ok && len(b) <= max {
 			return append(dst, b...), keyspace.EncListpack, true
 		}
 	}
@@ -89,8 +89,8 @@ func (setCodec) Decode(enc uint8, b []byte, reuse any) any {
 	return &setValue{*set.FromPacked(e, copyInto(nil, b))}
 }
 
-func (setCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
-	if s, ok := o.(*setValue); ok {
+func (setCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
+	if s, ok := o.(*setValue); ok && len(s.PackedBuffer()) < max {
 		b, e, ok := s.AppendPacked(dst)
 		if ok {
 			if e == set.Intset {
@@ -113,9 +113,9 @@ func (zsetCodec) Decode(enc uint8, b []byte, reuse any) any {
 	return &zsetValue{*zset.FromListpack(copyInto(nil, b))}
 }
 
-func (zsetCodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+func (zsetCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if z, ok := o.(*zsetValue); ok {
-		if lp, ok := z.Listpack(); ok {
+		if lp, ok := z.Listpack(); ok && len(lp) <= max {
 			return append(dst, lp...), keyspace.EncListpack, true
 		}
 	}

@@ -61,9 +61,10 @@ type InlineCodec interface {
 	// recycle it and its buffer, so a command costs no allocation.
 	Decode(enc uint8, b []byte, reuse any) any
 	// AppendPacked appends o's packed bytes to dst and returns them with
-	// o's encoding; ok is false when o cannot be stored inline (it is not
-	// in a packed encoding, or its elements carry TTLs).
-	AppendPacked(dst []byte, o any) (b []byte, enc uint8, ok bool)
+	// o's encoding; ok is false, and nothing appended, when o cannot be
+	// stored inline: it is not in a packed encoding, its elements carry
+	// TTLs, or its packed form is longer than max bytes.
+	AppendPacked(dst []byte, o any, max int) (b []byte, enc uint8, ok bool)
 }
 
 // numTypes bounds the type codes a record can carry (kvtable.Meta.Type).
@@ -217,9 +218,9 @@ func (sh *shard) packLocked(typ uint8, o any) ([]byte, uint8, bool) {
 	if c == nil {
 		return nil, 0, false
 	}
-	b, enc, ok := c.AppendPacked(sh.scratch[:0], o)
+	b, enc, ok := c.AppendPacked(sh.scratch[:0], o, inlineMaxBytes)
 	sh.scratch = b[:0]
-	if !ok || len(b) > inlineMaxBytes {
+	if !ok {
 		return nil, 0, false
 	}
 	return b, enc, true
@@ -252,8 +253,8 @@ func (sh *shard) writeBackLocked() {
 		sh.writeBack(&sh.mat[i])
 	}
 	sh.matReset()
-	if cap(sh.scratch) > inlineMaxBytes*2 {
-		sh.scratch = nil
+	if cap(sh.scratch) > inlineMaxBytes {
+		sh.scratch = nil // keep at most one small buffer per shard
 	}
 	if cap(sh.mat) > 4*matIndexFrom {
 		sh.mat = nil

@@ -44,9 +44,9 @@ func (c tcodec) Decode(enc uint8, b []byte, reuse any) any {
 	return &tval{b: bytes.Clone(b)}
 }
 
-func (tcodec) AppendPacked(dst []byte, o any) ([]byte, uint8, bool) {
+func (tcodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	v := o.(*tval)
-	if v.big || v.exp {
+	if v.big || v.exp || len(v.b) > max {
 		return dst, 0, false
 	}
 	return append(dst, v.b...), EncListpack, true

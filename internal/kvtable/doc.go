@@ -43,7 +43,8 @@
 // by, a transparent huge page, which cut lookups in a 1M-key table from
 // ~350 ns to ~110-150 ns on the project's VM (two TLB misses per lookup
 // otherwise). When a class's last slot is freed, all its chunks but the
-// first go back to the OS. Larger allocations get their own mapping, rounded
+// first go back to the OS, and Trim (from the keyspace's cron) returns
+// that first one if the class is still empty. Larger allocations get their own mapping, rounded
 // to pages and unmapped on Free. If mmap fails the Arena falls back to Go
 // byte slices (still pointer-free, so still not scanned).
 //
@@ -55,9 +56,11 @@
 // A class has at most 2^25 slots per Arena; when they run out, allocations
 // spill into the next larger class.
 //
-// Arena.Bytes is what the shard reports to used_memory: every mapping,
-// bucket arrays included. Arena.Used counts live allocations at their slot
-// size; the difference is free slots and unused chunk tails.
+// Arena.Bytes is every mapping, bucket arrays included. Arena.Resident,
+// what the shard reports to used_memory, leaves out the tails of chunks no
+// allocation has reached yet (mapped, never touched: no memory). Arena.Used
+// counts live allocations at their slot size; Resident - Used is free
+// slots and partly used pages.
 //
 // # Records
 //

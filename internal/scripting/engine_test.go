@@ -119,3 +119,26 @@ func TestEvalErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRuntimeErrorNames(t *testing.T) {
+	e := New(Options{})
+	h := &fakeHost{}
+	for _, c := range []struct{ script, want string }{
+		{"os.execute()", "attempt to call field 'execute' (a nil value)"},
+		{"nosuch()", "Script attempted to access nonexistent global variable 'nosuch'"},
+		{"local f\nf()", "attempt to call local 'f' (a nil value)"},
+		{"local t = {}\nreturn t.x.y", "attempt to index field 'x' (a nil value)"},
+		{"local t\nreturn t.x", "attempt to index local 't' (a nil value)"},
+		{"local t = {}\nt.a.b = 1", "attempt to index field 'a' (a nil value)"},
+		{"local x\nreturn x + 1", "attempt to perform arithmetic on local 'x' (a nil value)"},
+		{"local t = {}\nreturn 1 + t.n", "attempt to perform arithmetic on field 'n' (a nil value)"},
+		{"local x\nreturn 'a' .. x", "attempt to concatenate local 'x' (a nil value)"},
+		{"local s = 'x'\nreturn s:nosuch()", "attempt to call method 'nosuch' (a nil value)"},
+		{"return {} + 1", "attempt to perform arithmetic on a table value"},
+	} {
+		got := evalReply(t, e, h, 2, c.script)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%q: got %q, want it to contain %q", c.script, got, c.want)
+		}
+	}
+}

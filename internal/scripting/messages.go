@@ -25,6 +25,8 @@ var messageRewrites = []struct {
 		func(m []string) string { return "attempt to perform arithmetic on a " + notNumber(m[1], m[2]) + " value" }},
 	{regexp.MustCompile(`__unm undefined`),
 		func(m []string) string { return "attempt to perform arithmetic on a nil value" }},
+	{regexp.MustCompile(`__len undefined`),
+		func(m []string) string { return "attempt to get length of a nil value" }},
 	{regexp.MustCompile(`bad argument #(\d+) to (\w+) \(`),
 		func(m []string) string { return "bad argument #" + m[1] + " to '" + m[2] + "' (" }},
 	{regexp.MustCompile(`for statement (init|limit|step) must be a number`),

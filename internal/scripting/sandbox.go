@@ -352,10 +352,20 @@ func (v *vm) installBase() {
 	})
 	// pcall as Valkey wraps it: an error table caught from server.call is
 	// returned as its message, as before Redis 7.
+	// The handler words errors before the stack unwinds, while the
+	// failing instruction can still name its variable.
+	pcallHandler := L.NewFunction(func(L *lua.LState) int {
+		if s, ok := L.Get(1).(lua.LString); ok {
+			L.Push(lua.LString(luaMessage(L, string(s))))
+			return 1
+		}
+		L.Push(L.Get(1))
+		return 1
+	})
 	set("pcall", func(L *lua.LState) int {
 		L.CheckAny(1)
 		nargs := L.GetTop() - 1
-		if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
+		if err := L.PCall(nargs, lua.MultRet, pcallHandler); err != nil {
 			obj := lua.LValue(lua.LString(err.Error()))
 			if aerr, ok := err.(*lua.ApiError); ok {
 				obj = aerr.Object

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -484,7 +485,7 @@ func (v *vm) errorHandler(L *lua.LState) int {
 		errv = errorTable(L, "FUNCTION LOAD timeout")
 	}
 	if str, isStr := errv.(lua.LString); isStr {
-		errv = lua.LString(lua51Message(string(str)))
+		errv = lua.LString(luaMessage(L, string(str)))
 	}
 	t, ok := errv.(*lua.LTable)
 	if ok && v.sb.isProxy(t) {
@@ -537,6 +538,28 @@ func chunkSource(name string) string {
 		return "@" + name
 	}
 	return name
+}
+
+// luaMessage words an error raised by the running Lua function as Lua 5.1
+// would, naming the variable involved when the failing instruction tells
+// it (names.go).
+func luaMessage(L *lua.LState, msg string) string {
+	dbg, ok := L.GetStack(1)
+	if !ok {
+		return lua51Message(msg)
+	}
+	if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.What == "G" {
+		return lua51Message(msg)
+	}
+	p, pc, ok := frameOf(dbg)
+	if !ok {
+		return lua51Message(msg)
+	}
+	prefix := dbg.Source + ":" + strconv.Itoa(dbg.CurrentLine) + ": "
+	if !strings.HasPrefix(msg, prefix) {
+		return lua51Message(msg)
+	}
+	return prefix + nameRuntimeError(p, pc, msg[len(prefix):])
 }
 
 // newArray makes a Lua array of strings (KEYS, ARGV).

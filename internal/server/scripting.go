@@ -313,11 +313,13 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 	if cmd != nil && cmd.subs != nil && len(args) >= 2 {
 		cmd = cmd.lookupSub(args[1])
 	}
-	if cmd == nil || !cmd.implemented() {
+	// A command Valkey has but Petrel lacks still gets Valkey's arity,
+	// noscript and read-only answers before "unknown".
+	if cmd == nil {
 		return r.reject(nil, errs.ScriptUnknownCommand)
 	}
 	spec := cmd.spec
-	if !spec.CheckArity(len(args)) || cmd.handler == nil {
+	if !spec.CheckArity(len(args)) {
 		return r.reject(cmd, errs.ScriptWrongArity)
 	}
 	// DEBUG SET-DISABLE-DENY-SCRIPTS lifts the noscript ban (Valkey's
@@ -331,6 +333,9 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 	}
 	if r.readOnly && spec.Flags&(cmdspec.FlagWrite|cmdspec.FlagMayReplicate) != 0 {
 		return r.reject(cmd, errs.ScriptWriteInROCall)
+	}
+	if cmd.handler == nil {
+		return r.reject(nil, errs.ScriptUnknownCommand)
 	}
 	if spec.Flags&cmdspec.FlagWrite != 0 {
 		r.wrote.Store(true)
