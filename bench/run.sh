@@ -10,6 +10,8 @@
 #   TESTS= CMDS='XADD s * f v|PFCOUNT h1 h2' SETUP='PFADD h1 a|PFADD h2 b' bench/run.sh
 #                                      # arbitrary commands ('|'-separated, -r 100000
 #                                      # for __rand_int__), after SETUP on both servers
+#   PREP='bench/prep.sh streams' ...  # a shell command run before every test on each
+#                                      # server, with PORT set (data a test consumes)
 #
 # Every run is bounded: -n requests per test, and a timeout per invocation.
 set -euo pipefail
@@ -69,7 +71,9 @@ IFS='|' read -r -a cmds <<<"${CMDS:-}"
 for c in "${cmds[@]}"; do tests+=("cmd:$c"); done
 for p in $PIPELINES; do
   for t in "${tests[@]}"; do
+    [ -z "${PREP:-}" ] || PORT=$PP TEST=$t bash -c "$PREP"
     read -r prps pcpu <<<"$(run "$PP" "$PPID_" "$p" "$t")"
+    [ -z "${PREP:-}" ] || PORT=$RP TEST=$t bash -c "$PREP"
     read -r rrps rcpu <<<"$(run "$RP" "$RPID" "$p" "$t")"
     ratio=$(awk -v a="$prps" -v b="$rrps" 'BEGIN{printf "%.2f", (b>0)?a/b:0}')
     label=${t#cmd:}

@@ -42,7 +42,11 @@ import (
 // whole-database passes. A caller holding locks across several commands
 // (EXEC, scripts: DB.Held) sees its objects stay listed until its final
 // Unlock. The objects must not be used after the unlock that wrote them
-// back: handlers never keep them beyond their command.
+// back: handlers never keep them beyond their command. The shard keeps the
+// last object written back, per type, as its spare, and the next decode of
+// that type recycles it and its buffer (InlineCodec.Decode's reuse), so
+// that commands on small collections allocate nothing; a spare holds at
+// most one value's buffer per type and shard.
 //
 // Which collections are inline is decided per type by the codec the
 // server installs (SetInlineCodec): types without one (streams, modules)

@@ -3,7 +3,6 @@ package scripting
 import (
 	"bytes"
 	"container/list"
-	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"strings"
@@ -86,10 +85,7 @@ type Engine struct {
 	libs    *libraryCtx
 	rng     rand48
 
-	killMu sync.Mutex
-	// Guarded by killMu:
-	cancelRun context.CancelFunc // ends the run in progress; nil between runs
-	killMsg   string             // why the run was ended
+	kill *killSwitch // the runs' context: Interrupt trips it
 
 	// Figures INFO and FUNCTION STATS read without waiting for a script.
 	numScripts   atomic.Int64
@@ -108,7 +104,7 @@ type Script struct {
 	Body  []byte
 	Flags Flags
 	fn    *lua.LFunction // compiled in the eval VM
-	lru   *list.Element // EVAL-loaded: its place in the eviction list; nil once SCRIPT LOAD-ed
+	lru   *list.Element  // EVAL-loaded: its place in the eviction list; nil once SCRIPT LOAD-ed
 }
 
 // maxEvalScripts is how many EVAL-loaded scripts the cache keeps (Valkey's
@@ -126,7 +122,7 @@ func New(opts Options) *Engine {
 	if opts.ServerName == "" {
 		opts.ServerName = "valkey"
 	}
-	e := &Engine{opts: opts, log: opts.Log, started: time.Now()}
+	e := &Engine{opts: opts, log: opts.Log, started: time.Now(), kill: newKillSwitch()}
 	var seed [4]byte
 	_, _ = rand.Read(seed[:])
 	e.rng.seed(int32(binary.LittleEndian.Uint32(seed[:])))
@@ -160,38 +156,13 @@ func (e *Engine) resetFunctionsLocked() {
 // ---------------------------------------------------------------------
 // Killing a running script.
 
-func (e *Engine) armKill(cancel context.CancelFunc) {
-	e.killMu.Lock()
-	e.cancelRun, e.killMsg = cancel, ""
-	e.killMu.Unlock()
-}
-
-func (e *Engine) disarmKill() {
-	e.killMu.Lock()
-	e.cancelRun, e.killMsg = nil, ""
-	e.killMu.Unlock()
-}
-
 // Interrupt ends the script running now, if any: it fails at its next Lua
 // instruction with msg ("Script killed by user with SCRIPT KILL."), which
 // pcall cannot catch for good (every instruction fails again). It reports
-// whether a script was running.
-func (e *Engine) Interrupt(msg string) bool {
-	e.killMu.Lock()
-	defer e.killMu.Unlock()
-	if e.cancelRun == nil {
-		return false
-	}
-	e.killMsg = msg
-	e.cancelRun()
-	return true
-}
+// whether a script was running. It never waits for the engine's lock.
+func (e *Engine) Interrupt(msg string) bool { return e.kill.trip(msg) }
 
-func (e *Engine) killReason() string {
-	e.killMu.Lock()
-	defer e.killMu.Unlock()
-	return e.killMsg
-}
+func (e *Engine) killReason() string { return e.kill.reason() }
 
 // ---------------------------------------------------------------------
 // EVAL and the script cache.
@@ -203,7 +174,7 @@ func (e *Engine) Eval(inv *Invocation, w *resp.Writer, body []byte, isSHA bool) 
 	defer e.mu.Unlock()
 	var sc *Script
 	if isSHA {
-		sc = e.scripts[lowerHex(body)]
+		sc = e.lookupLocked(body)
 		if sc == nil {
 			w.Error(errs.Text(errs.NoScript))
 			return Result{}
@@ -297,7 +268,7 @@ func (e *Engine) forgetLocked(sc *Script) {
 func (e *Engine) Exists(sha []byte) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.scripts[lowerHex(sha)] != nil
+	return e.lookupLocked(sha) != nil
 }
 
 // Show returns a cached script's body (SCRIPT SHOW).
@@ -307,7 +278,7 @@ func (e *Engine) Show(sha []byte) ([]byte, bool) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	sc := e.scripts[lowerHex(sha)]
+	sc := e.lookupLocked(sha)
 	if sc == nil {
 		return nil, false
 	}
@@ -323,18 +294,20 @@ func (e *Engine) Flush() {
 	e.resetEvalLocked()
 }
 
-func lowerHex(b []byte) string {
+// lookupLocked finds a cached script by SHA1, case-insensitively,
+// without allocating.
+func (e *Engine) lookupLocked(sha []byte) *Script {
 	var buf [40]byte
-	if len(b) > len(buf) {
-		return strings.ToLower(string(b))
+	if len(sha) > len(buf) {
+		return e.scripts[strings.ToLower(string(sha))]
 	}
-	for i, c := range b {
+	for i, c := range sha {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		buf[i] = c
 	}
-	return string(buf[:len(b)])
+	return e.scripts[string(buf[:len(sha)])]
 }
 
 // ---------------------------------------------------------------------
@@ -343,14 +316,14 @@ func lowerHex(b []byte) string {
 // Stats are the INFO figures of the engine (approximate where gopher-lua
 // cannot measure: the VM sizes).
 type Stats struct {
-	CachedScripts      int64 // number_of_cached_scripts
-	EvictedScripts     int64 // evicted_scripts
-	ScriptsMemory      int64 // used_memory_scripts_eval
-	EvalVMMemory       int64 // used_memory_vm_eval
-	FunctionVMMemory   int64 // used_memory_vm_functions
-	Functions          int64 // number_of_functions
-	Libraries          int64 // number_of_libraries
-	FunctionsMemory    int64 // used_memory_functions
+	CachedScripts    int64 // number_of_cached_scripts
+	EvictedScripts   int64 // evicted_scripts
+	ScriptsMemory    int64 // used_memory_scripts_eval
+	EvalVMMemory     int64 // used_memory_vm_eval
+	FunctionVMMemory int64 // used_memory_vm_functions
+	Functions        int64 // number_of_functions
+	Libraries        int64 // number_of_libraries
+	FunctionsMemory  int64 // used_memory_functions
 }
 
 // Stats reads the figures without waiting for a running script.

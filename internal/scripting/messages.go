@@ -22,7 +22,9 @@ var messageRewrites = []struct {
 	{regexp.MustCompile(`cannot perform concat operation between (\w+) and (\w+)`),
 		func(m []string) string { return "attempt to concatenate a " + notString(m[1], m[2]) + " value" }},
 	{regexp.MustCompile(`cannot perform \w+ operation between (\w+) and (\w+)`),
-		func(m []string) string { return "attempt to perform arithmetic on a " + notNumber(m[1], m[2]) + " value" }},
+		func(m []string) string {
+			return "attempt to perform arithmetic on a " + notNumber(m[1], m[2]) + " value"
+		}},
 	{regexp.MustCompile(`__unm undefined`),
 		func(m []string) string { return "attempt to perform arithmetic on a nil value" }},
 	{regexp.MustCompile(`__len undefined`),

@@ -491,6 +491,10 @@ func compileChunk(L *lua.LState, src, chunk string) (*lua.LFunction, string) {
 	if err != nil {
 		return nil, name + ": " + strings.TrimSpace(err.Error())
 	}
+	// A Lua 5.1 main chunk is vararg without the 5.0 "arg" table
+	// (scripts see arg as a nonexistent global); gopher-lua would build
+	// one on every run.
+	proto.IsVarArg &^= lua.VarArgNeedsArg
 	return L.NewFunctionFromProto(proto), ""
 }
 

@@ -1,7 +1,6 @@
 package scripting
 
 import (
-	"context"
 	"errors"
 	"math"
 	"strconv"
@@ -61,7 +60,8 @@ type vm struct {
 	libraryAPI   *lua.LTable // function VM: the globals seen while a library loads (proxy)
 	handler      *lua.LFunction
 
-	run     *runState  // the run in progress, nil between runs
+	run     *runState // the run in progress (&rs), nil between runs
+	rs      runState
 	loading *loadState // function VM: the FUNCTION LOAD in progress
 
 	// server.call's reusable argument buffers.
@@ -575,16 +575,16 @@ func newArray(L *lua.LState, items [][]byte) *lua.LTable {
 // writes its reply to w (Valkey's luaCallFunction).
 func (v *vm) call(fn *lua.LFunction, inv *Invocation, name string, w *resp.Writer) Result {
 	L := v.L
-	rs := &runState{inv: inv, name: name, resp: 2, repl: replAll}
+	rs := &v.rs
+	*rs = runState{inv: inv, name: name, resp: 2, repl: replAll}
 	v.run = rs
-	ctx, cancel := context.WithCancel(context.Background())
-	v.e.armKill(cancel)
-	L.SetContext(ctx)
+	v.e.kill.arm()
+	L.SetContext(v.e.kill)
 	defer func() {
-		v.e.disarmKill()
-		cancel()
+		v.e.kill.disarm()
 		L.RemoveContext()
 		v.run = nil
+		rs.inv = nil
 	}()
 
 	keys := newArray(L, inv.Keys)

@@ -5,7 +5,6 @@ package server
 import (
 	"net"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -67,6 +66,15 @@ type eventLoop struct {
 	stopping atomic.Bool
 	done     chan struct{}
 	spin     int // non-blocking polls before a blocking epoll_wait
+
+	// The loop waits for events by parking on its epoll descriptor in the
+	// runtime's netpoller (see wait); nil if that is not possible, and the
+	// loop then blocks in epoll_wait.
+	epFile  *os.File
+	epConn  syscall.RawConn
+	pollFn  func(uintptr) bool // one non-blocking epoll_wait, for epConn.Read
+	polled  int                // what pollFn found: events, or -1 with pollErr
+	pollErr syscall.Errno
 }
 
 type eventLoops struct {
@@ -110,11 +118,25 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 		l.closeFDs()
 		return nil, err
 	}
+	l.pollFn = l.pollNow
+	if os.Getenv("PETREL_EPOLL_BLOCK") == "" && syscall.SetNonblock(epfd, true) == nil {
+		// A non-blocking descriptor handed to os.NewFile joins the
+		// runtime's netpoller (an epoll descriptor is pollable: readable
+		// when it has events). Do not call Fd on it: that makes it blocking.
+		l.epFile = os.NewFile(uintptr(epfd), "epoll")
+		if rc, err := l.epFile.SyscallConn(); err == nil {
+			l.epConn = rc
+		}
+	}
 	return l, nil
 }
 
 func (l *eventLoop) closeFDs() {
-	syscall.Close(l.epfd)
+	if l.epFile != nil {
+		l.epFile.Close() // leaves the netpoller, closes epfd
+	} else {
+		syscall.Close(l.epfd)
+	}
 	syscall.Close(l.wakeFD)
 }
 
@@ -195,7 +217,6 @@ func rawWrite(fd int, p []byte) (int, syscall.Errno) {
 }
 
 func (l *eventLoop) run() {
-	runtime.LockOSThread()
 	defer close(l.done)
 	defer l.closeFDs()
 	l.serveMu.Lock()
@@ -512,23 +533,55 @@ func (l *eventLoop) detach(c *Client) {
 	go l.s.serveDetached(c, args)
 }
 
-// wait is epoll_wait, preceded by up to l.spin non-blocking polls (raw
-// syscalls that keep the thread's P). A blocking epoll_wait hands the P
-// back to the scheduler and getting it back costs a few microseconds, so
-// under some loads polling first pays; measured on 2 cores it did not
-// (docs/benchmarks.md), so the default is 0. PETREL_SPIN sets it.
+// wait returns the next events: up to l.spin non-blocking polls (raw
+// syscalls that keep the thread's P; measured on 2 cores they did not pay,
+// docs/benchmarks.md, so the default is 0, PETREL_SPIN sets it), then a
+// wait without timeout parks the goroutine on the epoll descriptor in the
+// runtime's netpoller.
+//
+// Why not a blocking epoll_wait: that is a syscall the runtime must
+// assume may block. With GOMAXPROCS = loops, sysmon sees the loop's P in
+// a syscall, polls every 20 µs, takes the P away after one tick and
+// starts another thread to poll the network, and the loop's thread then
+// has to get a P back through futex wake-ups when epoll_wait returns:
+// several context switches per wake-up, a fifth of the server's CPU in
+// profiles. Parked in the netpoller, the goroutine holds no P, the idle
+// runtime sleeps in its own epoll_wait, and the thread that wakes from it
+// runs the loop itself (so the loop is not locked to a thread).
 func (l *eventLoop) wait(timeout int) (int, error) {
 	if timeout != 0 {
 		for i := 0; i < l.spin; i++ {
-			r, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(l.epfd),
-				uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), 0, 0, 0)
-			if e != 0 && e != syscall.EINTR {
-				return 0, e
-			}
-			if r > 0 {
-				return int(r), nil
+			if l.pollNow(0); l.polled != 0 {
+				return l.polled, l.errOrNil()
 			}
 		}
 	}
+	if timeout < 0 && l.epConn != nil {
+		l.polled, l.pollErr = 0, 0
+		if err := l.epConn.Read(l.pollFn); err == nil {
+			return l.polled, l.errOrNil()
+		}
+		l.epConn = nil // not pollable after all: block in epoll_wait from now on
+	}
 	return syscall.EpollWait(l.epfd, l.events[:], timeout)
+}
+
+// pollNow is one non-blocking epoll_wait into l.events; it reports whether
+// it found events (or failed), for epConn.Read: false parks until epfd is
+// readable.
+func (l *eventLoop) pollNow(uintptr) bool {
+	r, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(l.epfd),
+		uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), 0, 0, 0)
+	l.polled, l.pollErr = int(r), e
+	if e != 0 {
+		l.polled = -1
+	}
+	return l.polled != 0
+}
+
+func (l *eventLoop) errOrNil() error {
+	if l.pollErr != 0 {
+		return l.pollErr
+	}
+	return nil
 }

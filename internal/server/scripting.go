@@ -75,8 +75,11 @@ type scriptingState struct {
 	run   *scriptRun
 	timer *time.Timer // busy-reply-threshold of the run in progress
 
-	// Owned by the goroutine running a script (one at a time: it holds
-	// every shard lock).
+	// runMu is the run slot: held from a script command's start to its
+	// end (see newScriptRun for the lock order). It guards slot, client
+	// and scratch.
+	runMu   sync.Mutex
+	slot    scriptRun
 	client  *Client     // the script client
 	scratch resp.Writer // server.call replies
 
@@ -166,6 +169,7 @@ type scriptRun struct {
 	start    time.Time
 	loop     *eventLoop // the event loop lent out while the script runs
 
+	inv   scripting.Invocation
 	wrote atomic.Bool // a write command ran: the script can no longer be killed
 
 	// Guarded by st.mu:
@@ -204,10 +208,13 @@ func cmdEval(c *Ctx, isSHA, ro bool) {
 	if !ok {
 		return
 	}
-	r := c.Srv.newScriptRun(c, ro)
+	r := c.Srv.newScriptRun(c, ro, keys, argv)
+	if r == nil {
+		return
+	}
 	var res scripting.Result
 	defer func() { r.finish(res) }() // even if a bug panics: the server must not stay busy
-	res = eng.Eval(&scripting.Invocation{Host: r, Keys: keys, Args: argv}, c.W, c.Args[1], isSHA)
+	res = eng.Eval(&r.inv, c.W, c.Args[1], isSHA)
 }
 
 func cmdFCall(c *Ctx, ro bool) {
@@ -221,22 +228,54 @@ func cmdFCall(c *Ctx, ro bool) {
 	if !ok {
 		return
 	}
-	r := c.Srv.newScriptRun(c, ro)
+	r := c.Srv.newScriptRun(c, ro, keys, argv)
+	if r == nil {
+		return
+	}
 	var res scripting.Result
 	defer func() { r.finish(res) }()
-	res = eng.FCall(&scripting.Invocation{Host: r, Keys: keys, Args: argv}, c.W, c.Args[1])
+	res = eng.FCall(&r.inv, c.W, c.Args[1])
 }
 
-// newScriptRun prepares a run. The dispatcher (or EXEC) holds every
-// shard for EVAL and FCALL; a caller that locked fewer gets them all here,
-// before the engine's lock is taken (lock order: shards, then engine).
-func (s *Server) newScriptRun(c *Ctx, ro bool) *scriptRun {
-	if c.held == 0 && c.locked != keyspace.AllShards {
+// newScriptRun prepares a run, or writes -BUSY and returns nil.
+//
+// Lock order: shards, the run slot (runMu), the engine. The dispatcher
+// (or EXEC) holds every shard for EVAL and FCALL, so runs are serialized
+// by the shards already and runMu is free. The exception is a script
+// that released its shards for INFO (Call, statsCommands): a command
+// already waiting for a shard then gets them all, and an EVAL among
+// them must not wait for the run slot holding them (the script needs
+// them back): it lets them go, waits for the slot, and locks again. An
+// EVAL inside EXEC cannot let EXEC's locks go: it gets -BUSY.
+func (s *Server) newScriptRun(c *Ctx, ro bool, keys, argv [][]byte) *scriptRun {
+	st := &s.scripting
+	if !st.runMu.TryLock() {
+		if c.held != 0 {
+			st.mu.Lock()
+			msg := errs.BusyEval.Error()
+			if r := st.run; r != nil {
+				msg = s.busyError(r)
+			}
+			st.mu.Unlock()
+			c.W.Error(msg)
+			return nil
+		}
+		s.ks.Unlock(c.locked)
+		st.runMu.Lock()
+		s.ks.Lock(keyspace.AllShards)
+		c.locked = keyspace.AllShards
+	} else if c.held == 0 && c.locked != keyspace.AllShards {
 		s.ks.Unlock(c.locked)
 		s.ks.Lock(keyspace.AllShards)
 		c.locked = keyspace.AllShards
 	}
-	return &scriptRun{s: s, st: &s.scripting, ctx: c, caller: c.Client, ro: ro}
+	r := &st.slot // guarded by runMu
+	r.s, r.st, r.ctx, r.caller, r.ro = s, st, c, c.Client, ro
+	r.started, r.readOnly, r.name, r.eval, r.loop = false, false, "", false, nil
+	r.wrote.Store(false)
+	r.busy, r.callerArgs, r.standInStop, r.standInDone = false, nil, nil, nil
+	r.inv = scripting.Invocation{Host: r, Keys: keys, Args: argv}
+	return r
 }
 
 // Start checks the script's flags (Valkey's scriptPrepareForRun) and
@@ -304,6 +343,8 @@ func (r *scriptRun) finish(res scripting.Result) {
 	if res.ErrorCounted {
 		st.uncounted.Store(r.caller)
 	}
+	r.inv, r.ctx, r.callerArgs = scripting.Invocation{}, nil, nil
+	st.runMu.Unlock()
 }
 
 // Call runs one command for the script (Valkey's scriptCall).
@@ -633,7 +674,7 @@ func cmdFunctionLoad(c *Ctx) {
 	i := 2
 	for ; i < len(c.Args)-1; i++ {
 		if !EqualFold(c.Args[i], "replace") {
-			c.W.Error("ERR Unknown option given: " + cstr(c.Args[i]))
+			c.Error(errs.FunctionUnknownOption(cstr(c.Args[i])))
 			return
 		}
 		replace = true
@@ -705,7 +746,7 @@ func cmdFunctionList(c *Ctx) {
 			pattern, hasPattern = c.Args[i], true
 			continue
 		}
-		c.W.Error("ERR Unknown argument " + cstr(a))
+		c.Error(errs.FunctionUnknownArgument(cstr(a)))
 		return
 	}
 	libs := c.Srv.scriptingEngine().Libraries()

@@ -566,3 +566,43 @@ func TestScriptInsideExec(t *testing.T) {
 		}
 	}
 }
+
+// INFO (and the other commands that take every shard lock themselves)
+// from a script must not deadlock, even with other scripts waiting.
+func TestScriptCallingInfoWithConcurrentScripts(t *testing.T) {
+	srv := startScripting(t, 0)
+	rdb := servertest.Client(t, srv, 2)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errc := make(chan error, 6)
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			script := "return redis.call('incr', KEYS[1])"
+			if g%2 == 0 {
+				script = "local i = redis.call('info', 'keyspace'); redis.call('memory', 'stats'); return redis.call('incr', KEYS[1])"
+			}
+			for i := 0; i < 100; i++ {
+				if err := rdb.Eval(ctx, script, []string{"n"}).Err(); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}(g)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("scripts calling INFO deadlocked")
+	}
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	if n, _ := rdb.Get(ctx, "n").Int(); n != 600 {
+		t.Fatalf("n = %d, want 600", n)
+	}
+}
