@@ -134,6 +134,21 @@ func newVM(e *Engine, kind vmKind) *vm {
 	// the library table itself (gopher-lua makes them one table).
 	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
 		str.RawSetString("__index", lua.LNil)
+		// A huge string.rep would kill the server (Go cannot survive
+		// running out of memory): results are bounded.
+		str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
+			s := L.CheckString(1)
+			n := checkInt(L, 2, "rep")
+			if n <= 0 || len(s) == 0 {
+				L.Push(lua.LString(""))
+				return 1
+			}
+			if int64(len(s))*int64(n) > maxStringBytes {
+				L.RaiseError("resulting string too large")
+			}
+			L.Push(lua.LString(strings.Repeat(s, n)))
+			return 1
+		}))
 		// Valkey's string.dump works, but its bytecode cannot be loaded
 		// back; gopher-lua has no bytecode, so dump returns a stand-in
 		// that loadstring refuses the same way.
@@ -197,6 +212,10 @@ func newVM(e *Engine, kind vmKind) *vm {
 // callStackSize bounds Lua call depth ("stack overflow" beyond it).
 const callStackSize = 1000
 
+// maxStringBytes bounds string.rep's result (1 GiB, the largest string
+// Valkey's own tests build).
+const maxStringBytes = 1 << 30
+
 // openExtraLibraries is the one place where the libraries Valkey bundles
 // beyond Lua's own are opened (cjson, struct, cmsgpack, bit: package
 // lualib), as globals, before the globals are locked. They see protected
@@ -215,7 +234,7 @@ func noSuchGlobal(L *lua.LState) int {
 // serverAPI builds the server object (server.* / redis.*) shared by both
 // VMs (Valkey's luaRegisterServerAPI).
 func (v *vm) serverAPI() *lua.LTable {
-	L, e := v.L, v.e
+	L := v.L
 	t := L.CreateTable(0, 32)
 	fn := func(name string, f lua.LGFunction) { t.RawSetString(name, L.NewFunction(f)) }
 	fn("call", func(L *lua.LState) int { return v.serverCall(L, true) })
@@ -296,7 +315,6 @@ func (v *vm) serverAPI() *lua.LTable {
 		L.Push(lua.LTrue)
 		return 1
 	})
-	_ = e
 	return t
 }
 

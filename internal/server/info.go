@@ -33,11 +33,12 @@ import (
 // add nothing.
 //
 // Values are real where Petrel has the state. Fields of subsystems Petrel
-// does not have yet (persistence, replication, scripting,
+// does not have yet (persistence, replication,
 // defrag, ...) print what Valkey prints on a fresh idle server, which is
 // also the truth for Petrel today; the few fields where Valkey's idle value
-// would not be true (Lua VM memory, gcc version, the allocator, the main
-// thread's CPU) say so where they are written. A family that owns the
+// would not be true (gcc version, the allocator, the main thread's CPU)
+// say so where they are written. The Lua VM figures are estimates
+// (scripting.go). A family that owns the
 // state behind a field publishes it with SetInfoField.
 //
 // INFO is computed on demand; the cron only samples the instantaneous
