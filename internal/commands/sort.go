@@ -116,10 +116,6 @@ func cstring(b []byte) []byte {
 	return b
 }
 
-// scriptRunner is implemented by clients that know whether a script is
-// running their commands.
-type scriptRunner interface{ RunningScript() bool }
-
 func sortGeneric(c *server.Ctx, readonly bool) {
 	o, err := parseSortOptions(c.Args, readonly)
 	if err != nil {
@@ -140,10 +136,7 @@ func sortGeneric(c *server.Ctx, readonly bool) {
 
 	// A set has no order of its own: sort it when the result must be
 	// the same everywhere (stored, or from a script).
-	fromScript := false
-	if sr, ok := any(c.Client).(scriptRunner); ok {
-		fromScript = sr.RunningScript()
-	}
+	fromScript := c.Client != nil && c.Client.RunningScript()
 	if o.dontSort && typ == keyspace.TypeSet && (o.store != nil || fromScript) {
 		o.dontSort, o.alpha, o.by = false, true, nil
 	}

@@ -210,13 +210,7 @@ func (e Entry) StringLen() int {
 // A collection stored inline is decoded on the first call and the same
 // object returned until the shard is unlocked, when it is stored back
 // (inline.go): use it only within the command.
-func (e Entry) Object() any {
-	m := e.t.Meta(e.ref)
-	if m.Type == TypeString {
-		return nil
-	}
-	return e.sh.objectLocked(e.t, e.ref, m)
-}
+func (e Entry) Object() any { return e.sh.objectLocked(e.t, e.ref) }
 
 // SetEncoding changes the recorded encoding of a collection (after a
 // conversion such as listpack -> hashtable).

@@ -193,14 +193,17 @@ func (sh *shard) matReset() {
 	sh.matIdx = nil
 }
 
-// objectLocked returns the collection of record r of t, whose meta is m
-// (not a string): the object of its slot, or the object decoded from its
-// inline bytes. Either is listed for the write-back when its type has a
-// codec.
-func (sh *shard) objectLocked(t *kvtable.Table, r kvtable.Ref, m kvtable.Meta) any {
+// objectLocked returns the collection of record r of t (nil for a
+// string): the object of its slot, or the object decoded from its inline
+// bytes. Either is listed for the write-back when its type has a codec.
+func (sh *shard) objectLocked(t *kvtable.Table, r kvtable.Ref) any {
+	m, val := t.MetaValue(r)
+	if m.Type == TypeString {
+		return nil
+	}
 	c := sh.codecs[m.Type]
 	if !m.Inline {
-		o := sh.objects[objIndex(t.Value(r))]
+		o := sh.objects[objIndex(val)]
 		if c != nil && sh.matFind(t, r) < 0 {
 			sh.matAdd(t, r, nil)
 		}
@@ -209,7 +212,7 @@ func (sh *shard) objectLocked(t *kvtable.Table, r kvtable.Ref, m kvtable.Meta) a
 	if i := sh.matFind(t, r); i >= 0 {
 		return sh.mat[i].obj
 	}
-	o := c.Decode(m.Enc, t.Value(r), sh.spare[m.Type])
+	o := c.Decode(m.Enc, val, sh.spare[m.Type])
 	sh.spare[m.Type] = nil
 	sh.matAdd(t, r, o)
 	return o
@@ -267,10 +270,10 @@ func (sh *shard) writeBackLocked() {
 
 func (sh *shard) writeBack(me *matEntry) {
 	t, r := me.t, me.ref
-	m := t.Meta(r)
+	m, val := t.MetaValue(r)
 	if !m.Inline {
 		// An object-slot collection: back inline if it is packed again.
-		idx := objIndex(t.Value(r))
+		idx := objIndex(val)
 		b, enc, ok := sh.packLocked(m.Type, sh.objects[idx])
 		if !ok {
 			return
@@ -285,8 +288,10 @@ func (sh *shard) writeBack(me *matEntry) {
 		case enc != m.Enc:
 			m.Enc = enc
 			t.SetValueMeta(r, b, m)
-		case !bytes.Equal(t.Value(r), b):
+		case len(b) != len(val):
 			t.SetValue(r, b)
+		case !bytes.Equal(val, b):
+			copy(val, b) // same size: in place
 		}
 		// The object is done with: the next decode of its type recycles it
 		// (its buffer is at most about twice inlineMaxBytes).

@@ -129,6 +129,14 @@ func (t *Table) Value(r Ref) []byte {
 	return rec[l.valOff():l.end():l.end()]
 }
 
+// MetaValue returns the metadata and the value of r (as Meta and Value,
+// reading the record once).
+func (t *Table) MetaValue(r Ref) (Meta, []byte) {
+	rec := t.a.Slice(r)
+	l := parse(rec)
+	return unpackMeta(ne.Uint32(rec[offMeta:])), rec[l.valOff():l.end():l.end()]
+}
+
 // Meta returns the metadata of r.
 func (t *Table) Meta(r Ref) Meta { return unpackMeta(ne.Uint32(t.a.Slice(r)[offMeta:])) }
 

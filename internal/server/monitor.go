@@ -122,6 +122,10 @@ func (c *Ctx) FeedMonitors() {
 // scripting engine sets it around a script's run; only c's owner calls it.
 func (c *Client) SetRunningScript(on bool) { c.runningScript = on }
 
+// RunningScript reports whether the commands c runs now come from a
+// script (SORT then sorts even BY a constant, as Valkey does).
+func (c *Client) RunningScript() bool { return c.runningScript }
+
 func (s *Server) feedMonitors(c *Client, spec *cmdspec.Spec, db int, args [][]byte) {
 	p := s.monitors.list.Load()
 	if p == nil || len(*p) == 0 {
