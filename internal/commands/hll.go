@@ -23,7 +23,6 @@ package commands
 // corrupted sparse registers "INVALIDOBJ Corrupted HLL object detected".
 
 import (
-	"strconv"
 	"sync"
 
 	"petrel/internal/errs"
@@ -60,6 +59,17 @@ func putHLLBuf(p *[]byte, b []byte) {
 		*p = b[:0]
 	}
 	hllBufs.Put(p)
+}
+
+// hllScalarKey is the Server.Ext key of PFDEBUG SIMD OFF (a bool, true
+// when the vector kernels are off for this server; absent: on).
+type hllScalarKey struct{}
+
+// hllSIMD reports whether PFCOUNT and PFMERGE use the vector kernels for
+// dense registers (PFDEBUG SIMD, per server).
+func hllSIMD(c *server.Ctx) bool {
+	off, ok := c.Srv.Ext.Load(hllScalarKey{})
+	return !ok || !off.(bool)
 }
 
 func getRaw() *hll.Raw {
@@ -102,16 +112,11 @@ func storeHLL(db keyspace.DB, key []byte, e keyspace.Entry, found bool, v []byte
 	copy(b, v)
 }
 
-// hllSparseMax is hll-sparse-max-bytes. Settings does not carry it: it is
-// read from the configuration when the server has one (a server built
-// without a configuration uses the default).
+// hllSparseMax is hll-sparse-max-bytes, from the live configuration (the
+// default, 3000, for a server without one).
 func hllSparseMax(c *server.Ctx) int {
-	if cfg := c.Srv.Config; cfg != nil {
-		if p := cfg.Get([]string{"hll-sparse-max-bytes"}); len(p) == 1 {
-			if n, err := strconv.ParseInt(p[0][1], 10, 64); err == nil {
-				return int(min(n, 1<<40))
-			}
-		}
+	if h := c.Srv.Hot(); h != nil {
+		return int(min(h.HLLSparseMaxBytes.Load(), 1<<40))
 	}
 	return 3000
 }
@@ -184,6 +189,7 @@ func cmdPFCount(c *server.Ctx) {
 	if len(c.Args) > 2 {
 		r := getRaw()
 		defer hllRaws.Put(r)
+		simd := hllSIMD(c)
 		for _, key := range c.Args[1:] {
 			e, ok := c.DB.LookupRead(key)
 			if !ok {
@@ -191,7 +197,7 @@ func cmdPFCount(c *server.Ctx) {
 			}
 			v, err := hllValue(e)
 			if err == nil {
-				err = r.Merge(v)
+				err = r.Merge(v, simd)
 			}
 			if err != nil {
 				c.Error(err)
@@ -232,16 +238,16 @@ func cmdPFDebug(c *server.Ctx) {
 	if cstrIs(sub, "simd") {
 		switch arg := c.Args[2]; {
 		case cstrIs(arg, "on"):
-			hll.SetFast(true)
+			c.Srv.Ext.Store(hllScalarKey{}, false)
 		case cstrIs(arg, "off"):
-			hll.SetFast(false)
+			c.Srv.Ext.Store(hllScalarKey{}, true)
 		default:
 			// Valkey also sends the status after this error, two replies
 			// to one command; Petrel sends only the error.
 			c.Error(errs.HLLSimdArg)
 			return
 		}
-		if hll.Fast() {
+		if hllSIMD(c) {
 			c.W.Simple("enabled")
 		} else {
 			c.W.Simple("disabled")
@@ -303,6 +309,7 @@ func cmdPFDebug(c *server.Ctx) {
 func cmdPFMerge(c *server.Ctx) {
 	r := getRaw()
 	defer hllRaws.Put(r)
+	simd := hllSIMD(c)
 	dense := false
 	for _, key := range c.Args[1:] {
 		e, ok := c.DB.LookupRead(key)
@@ -312,7 +319,7 @@ func cmdPFMerge(c *server.Ctx) {
 		v, err := hllValue(e)
 		if err == nil {
 			dense = dense || !hll.IsSparse(v)
-			err = r.Merge(v)
+			err = r.Merge(v, simd)
 		}
 		if err != nil {
 			c.Error(err)
@@ -327,7 +334,7 @@ func cmdPFMerge(c *server.Ctx) {
 	}
 	switch {
 	case dense && found && !hll.IsSparse(v):
-		r.WriteDense(v)
+		r.WriteDense(v, simd)
 		hll.Invalidate(v)
 	case dense:
 		src := emptyHLL
@@ -339,7 +346,7 @@ func cmdPFMerge(c *server.Ctx) {
 			c.Error(err)
 			return
 		}
-		r.WriteDense(d)
+		r.WriteDense(d, simd)
 		hll.Invalidate(d)
 		storeHLL(c.DB, key, e, found, d)
 	default:

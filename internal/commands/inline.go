@@ -1,11 +1,12 @@
 package commands
 
 // Inline codecs: how the keyspace keeps small lists, hashes, sets and
-// sorted sets as packed bytes inside their keys' records and makes from
-// them the objects the handlers of this package use (keyspace/inline.go).
-// A value in a packed encoding (listpack, intset) is stored inline; any
-// other (quicklist, hashtable, skiplist, a hash with field TTLs, which is
-// never packed) stays an object. Handlers see no difference.
+// sorted sets as bytes inside their keys' records and makes from them the
+// objects the handlers of this package use (keyspace/inline.go). A value
+// in a packed encoding (listpack, intset) is stored inline, in the compact
+// form its type package defines (AppendInline, FromInline); any other
+// (quicklist, hashtable, skiplist, a hash with field TTLs, which is never
+// packed) stays an object. Handlers see no difference.
 //
 // Decoding recycles an object the keyspace is done with, and its buffer,
 // so that commands on small collections allocate nothing in steady state.
@@ -26,30 +27,21 @@ func registerInlineCodecs(r *server.Registry) {
 	r.InlineCodec(keyspace.TypeZSet, zsetCodec{})
 }
 
-// copyInto copies b into buf's storage when it fits, else into a new
-// slice.
-func copyInto(buf, b []byte) []byte {
-	if cap(buf) < len(b) {
-		buf = nil
-	}
-	return append(buf[:0], b...)
-}
-
 type listCodec struct{}
 
 func (listCodec) Decode(enc uint8, b []byte, reuse any) any {
 	if l, ok := reuse.(*listValue); ok {
 		old, _ := l.Listpack()
-		l.List = *list.FromListpack(copyInto(old, b))
+		l.List = *list.FromInline(b, old)
 		return l
 	}
-	return &listValue{*list.FromListpack(copyInto(nil, b))}
+	return &listValue{*list.FromInline(b, nil)}
 }
 
 func (listCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if l, ok := o.(*listValue); ok {
-		if lp, ok := l.Listpack(); ok && len(lp) <= max {
-			return append(dst, lp...), keyspace.EncListpack, true
+		if b, ok := l.AppendInline(dst, max); ok {
+			return b, keyspace.EncListpack, true
 		}
 	}
 	return dst, 0, false
@@ -60,16 +52,16 @@ type hashCodec struct{}
 func (hashCodec) Decode(enc uint8, b []byte, reuse any) any {
 	if h, ok := reuse.(hashObject); ok {
 		old, _ := h.PackedForm()
-		*h.Hash = *hash.FromPacked(copyInto(old, b))
+		*h.Hash = *hash.FromInline(b, old)
 		return h
 	}
-	return hashObject{hash.FromPacked(copyInto(nil, b))}
+	return hashObject{hash.FromInline(b, nil)}
 }
 
 func (hashCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if h, ok := o.(hashObject); ok {
-		if b, ok := h.PackedForm(); ok && len(b) <= max {
-			return append(dst, b...), keyspace.EncListpack, true
+		if b, ok := h.AppendInline(dst, max); ok {
+			return b, keyspace.EncListpack, true
 		}
 	}
 	return dst, 0, false
@@ -83,16 +75,15 @@ func (setCodec) Decode(enc uint8, b []byte, reuse any) any {
 		e = set.Intset
 	}
 	if s, ok := reuse.(*setValue); ok {
-		s.Set = *set.FromPacked(e, copyInto(s.PackedBuffer(), b))
+		s.Set = *set.FromInline(e, b, s.PackedBuffer())
 		return s
 	}
-	return &setValue{*set.FromPacked(e, copyInto(nil, b))}
+	return &setValue{*set.FromInline(e, b, nil)}
 }
 
 func (setCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
-	if s, ok := o.(*setValue); ok && len(s.PackedBuffer()) < max {
-		b, e, ok := s.AppendPacked(dst)
-		if ok {
+	if s, ok := o.(*setValue); ok {
+		if b, e, ok := s.AppendInline(dst, max); ok {
 			if e == set.Intset {
 				return b, keyspace.EncIntset, true
 			}
@@ -107,16 +98,16 @@ type zsetCodec struct{}
 func (zsetCodec) Decode(enc uint8, b []byte, reuse any) any {
 	if z, ok := reuse.(*zsetValue); ok {
 		old, _ := z.Listpack()
-		z.ZSet = *zset.FromListpack(copyInto(old, b))
+		z.ZSet = *zset.FromInline(b, old)
 		return z
 	}
-	return &zsetValue{*zset.FromListpack(copyInto(nil, b))}
+	return &zsetValue{*zset.FromInline(b, nil)}
 }
 
 func (zsetCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 	if z, ok := o.(*zsetValue); ok {
-		if lp, ok := z.Listpack(); ok && len(lp) <= max {
-			return append(dst, lp...), keyspace.EncListpack, true
+		if b, ok := z.AppendInline(dst, max); ok {
+			return b, keyspace.EncListpack, true
 		}
 	}
 	return dst, 0, false

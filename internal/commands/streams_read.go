@@ -105,20 +105,15 @@ func parseXRead(c *server.Ctx, xreadgroup bool) (xreadArgs, error) {
 var newOnly = stream.MaxID
 
 // resolveReadIDs checks every key (its type; its group for XREADGROUP)
-// and resolves the IDs, in argument order as Valkey, returning the IDs
-// and the groups.
-func resolveReadIDs(c *server.Ctx, a *xreadArgs) ([]stream.ID, []*stream.Group, error) {
-	ids := make([]stream.ID, a.n)
-	var groups []*stream.Group
-	if a.group != nil {
-		groups = make([]*stream.Group, a.n)
-	}
+// and resolves the IDs, in argument order as Valkey, into ids and (for
+// XREADGROUP) groups, both a.n long.
+func resolveReadIDs(c *server.Ctx, a *xreadArgs, ids []stream.ID, groups []*stream.Group) error {
 	for i := 0; i < a.n; i++ {
 		key := c.Args[a.streamsArg+i]
 		arg := c.Args[a.streamsArg+a.n+i]
 		s, err := readStream(c.DB, key)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		if a.group != nil {
 			var g *stream.Group
@@ -126,41 +121,41 @@ func resolveReadIDs(c *server.Ctx, a *xreadArgs) ([]stream.ID, []*stream.Group, 
 				g = s.Group(a.group)
 			}
 			if g == nil {
-				return nil, nil, errs.StreamNoGroupRead(string(key), string(a.group))
+				return errs.StreamNoGroupRead(string(key), string(a.group))
 			}
 			groups[i] = g
 		}
 		switch {
 		case isOneChar(arg, '$'):
 			if a.group != nil {
-				return nil, nil, errs.StreamDollarInGroup
+				return errs.StreamDollarInGroup
 			}
 			if s != nil {
 				ids[i] = s.LastID()
 			}
 		case isOneChar(arg, '+'):
 			if a.group != nil {
-				return nil, nil, errs.StreamPlusInGroup
+				return errs.StreamPlusInGroup
 			}
 			if s != nil && s.Len() > 0 {
 				id, ok := s.LastID().Decr()
 				if !ok {
-					return nil, nil, errs.StreamLastIDZero
+					return errs.StreamLastIDZero
 				}
 				ids[i] = id // entries after it: the last one
 			}
 		case isOneChar(arg, '>'):
 			if a.group == nil {
-				return nil, nil, errs.StreamGTOutsideGroup
+				return errs.StreamGTOutsideGroup
 			}
 			ids[i] = newOnly
 		default:
 			if ids[i], err = parseStrictID(arg); err != nil {
-				return nil, nil, err
+				return err
 			}
 		}
 	}
-	return ids, groups, nil
+	return nil
 }
 
 func xread(c *server.Ctx, xreadgroup bool) {
@@ -169,8 +164,20 @@ func xread(c *server.Ctx, xreadgroup bool) {
 		c.Error(err)
 		return
 	}
-	ids, groups, err := resolveReadIDs(c, &a)
-	if err != nil {
+	// IDs and groups of the usual few streams live on the stack.
+	var idBuf [4]stream.ID
+	var groupBuf [4]*stream.Group
+	ids, groups := idBuf[:0], groupBuf[:0]
+	if a.n > len(idBuf) {
+		ids, groups = make([]stream.ID, 0, a.n), make([]*stream.Group, 0, a.n)
+	}
+	ids = ids[:a.n]
+	if a.group != nil {
+		groups = groups[:a.n]
+	} else {
+		groups = nil
+	}
+	if err := resolveReadIDs(c, &a, ids, groups); err != nil {
 		c.Error(err)
 		return
 	}

@@ -54,7 +54,9 @@ import (
 // slice.
 
 // InlineCodec converts the values of one collection type between the
-// objects command handlers use and the packed bytes kept in records.
+// objects command handlers use and the packed bytes kept in records (in a
+// form of the codec's choosing: the type packages drop what the record
+// already knows, such as a listpack's total length).
 // Implementations must be safe for concurrent use (one codec serves every
 // shard).
 type InlineCodec interface {
@@ -142,17 +144,18 @@ func (sh *shard) matDrop(i int) {
 	last := len(sh.mat) - 1
 	if sh.matIdx != nil {
 		delete(sh.matIdx, matKey{sh.mat[i].t, sh.mat[i].ref})
-		if i != last {
-			sh.matIdx[matKey{sh.mat[last].t, sh.mat[last].ref}] = i
-		}
 	}
 	sh.mat[i] = sh.mat[last]
 	sh.mat[last] = matEntry{}
 	sh.mat = sh.mat[:last]
+	if sh.matIdx != nil && i != last {
+		sh.matIdx[matKey{sh.mat[i].t, sh.mat[i].ref}] = i
+	}
 }
 
 // matForget drops the entry of record r of t, if listed: the record is
-// about to be freed.
+// about to be freed. Its object is not recycled: it may live on under
+// another key (RENAME hands it over before deleting its source).
 func (sh *shard) matForget(t *kvtable.Table, r kvtable.Ref) {
 	if len(sh.mat) == 0 {
 		return
@@ -289,7 +292,7 @@ func (sh *shard) writeBack(me *matEntry) {
 			m.Enc = enc
 			t.SetValueMeta(r, b, m)
 		case len(b) != len(val):
-			t.SetValue(r, b)
+			t.ResizeValue(r, b)
 		case !bytes.Equal(val, b):
 			copy(val, b) // same size: in place
 		}

@@ -162,7 +162,7 @@ func (t *Table) Set(key, value []byte, m Meta, expire int64) Ref {
 	t.step()
 	h := t.hash(key)
 	if r, cell := t.find(key, h); r != 0 {
-		return t.rewrite(r, cell, value, len(value), packMeta(m), true, expire, false)
+		return t.rewrite(r, cell, value, len(value), packMeta(m), true, expire, sizeExact)
 	}
 	return t.insert(key, value, m, expire, h)
 }
@@ -202,13 +202,22 @@ func (t *Table) insert(key, value []byte, m Meta, expire int64, h uint32) Ref {
 // class, and otherwise moves it; it returns the record's (possibly new) Ref.
 // value may alias Value(r).
 func (t *Table) SetValue(r Ref, value []byte) Ref {
-	return t.rewrite(r, nil, value, len(value), 0, false, t.Expire(r), false)
+	return t.rewrite(r, nil, value, len(value), 0, false, t.Expire(r), sizeExact)
+}
+
+// ResizeValue is SetValue for values that change size a few bytes at a
+// time (the keyspace's inline collections): the record stays in place
+// while the new value fits and fills at least half of it, and one that
+// must move gets an eighth more room than it needs, so that a growing
+// value moves every few changes rather than at every size class.
+func (t *Table) ResizeValue(r Ref, value []byte) Ref {
+	return t.rewrite(r, nil, value, len(value), 0, false, t.Expire(r), sizeResize)
 }
 
 // SetValueMeta is SetValue that also replaces the metadata, in the same
 // rewrite.
 func (t *Table) SetValueMeta(r Ref, value []byte, m Meta) Ref {
-	return t.rewrite(r, nil, value, len(value), packMeta(m), true, t.Expire(r), false)
+	return t.rewrite(r, nil, value, len(value), packMeta(m), true, t.Expire(r), sizeExact)
 }
 
 // GrowValue resizes the value of r to n bytes, keeping its first
@@ -222,7 +231,7 @@ func (t *Table) GrowValue(r Ref, n int) (Ref, []byte) {
 	rec := t.a.Slice(r)
 	l := parse(rec)
 	old := rec[l.valOff() : l.valOff()+min(n, l.vlen)]
-	r = t.rewrite(r, nil, old, n, 0, false, recExpire(rec, l), true)
+	r = t.rewrite(r, nil, old, n, 0, false, recExpire(rec, l), sizeGrow)
 	return r, t.Value(r)
 }
 
@@ -239,19 +248,29 @@ func (t *Table) SetExpire(r Ref, expire int64) Ref {
 	if !l.exp && expire == 0 {
 		return r
 	}
-	return t.rewrite(r, nil, rec[l.valOff():l.end()], l.vlen, 0, false, expire, false)
+	return t.rewrite(r, nil, rec[l.valOff():l.end()], l.vlen, 0, false, expire, sizeExact)
 }
+
+// sizing is how rewrite sizes a record whose value changes length.
+type sizing uint8
+
+const (
+	sizeExact  sizing = iota // the size class of the new size (SetValue, SetExpire)
+	sizeGrow                 // GrowValue: keep slack; past 16 KiB, a quarter more
+	sizeResize               // ResizeValue: keep slack; moving, an eighth more
+)
 
 // rewrite gives record r a value of vlen bytes starting with src (the rest
 // zeroed), the expire time expire, and, if setMeta, the packed meta. cell is
-// the link to r, or nil to look it up. grow selects the lenient in-place
-// rule of GrowValue. It returns r or the Ref the record moved to.
-func (t *Table) rewrite(r Ref, cell *uint32, src []byte, vlen int, meta uint32, setMeta bool, expire int64, grow bool) Ref {
+// the link to r, or nil to look it up. policy chooses between staying in
+// place and moving, and the size of a new record. It returns r or the Ref
+// the record moved to.
+func (t *Table) rewrite(r Ref, cell *uint32, src []byte, vlen int, meta uint32, setMeta bool, expire int64, policy sizing) Ref {
 	rec := t.a.Slice(r)
 	l := parse(rec)
 	exp := expire != 0
 	need := recordSize(l.klen, vlen, exp)
-	if fitsInPlace(r, len(rec), need, grow) {
+	if fitsInPlace(r, len(rec), need, policy != sizeExact) {
 		keyOff := headerSize(l.klen, vlen, exp)
 		// Move key and value to their new offsets in an order that never
 		// overwrites bytes still to be read (src may alias the old value).
@@ -271,8 +290,11 @@ func (t *Table) rewrite(r Ref, cell *uint32, src []byte, vlen int, meta uint32, 
 		return r
 	}
 	size := need
-	if grow && need > maxClassSize {
+	switch {
+	case policy == sizeGrow && need > maxClassSize:
 		size += need / 4 // geometric growth for big APPEND loops
+	case policy == sizeResize:
+		size += need / 8
 	}
 	nr, nrec := t.a.Alloc(size)
 	copy(nrec[:fixedHeader], rec[:fixedHeader])

@@ -422,3 +422,45 @@ func TestMemoryUsage(t *testing.T) {
 		t.Fatalf("MemoryUsage %d", got)
 	}
 }
+
+func TestResizeValue(t *testing.T) {
+	a := NewArena()
+	defer a.Release()
+	tb := NewTable(a)
+	k := []byte("key")
+	r := tb.Set(k, []byte("x"), Meta{Type: 1, Inline: true}, 0)
+	v := []byte("x")
+	moves := 0
+	for len(v) < 2000 {
+		v = append(v, byte(len(v)))
+		nr := tb.ResizeValue(r, v)
+		if nr != r {
+			moves++
+		}
+		r = nr
+		if !bytes.Equal(tb.Value(r), v) || !tb.Meta(r).Inline {
+			t.Fatalf("at %d bytes: value or meta lost", len(v))
+		}
+	}
+	// Growing one byte at a time across ~40 size classes moves the record
+	// far less than once per class.
+	if moves > 25 {
+		t.Fatalf("%d moves growing to %d bytes", moves, len(v))
+	}
+	// Shrinking keeps the record while the value fills half of it.
+	big := a.Cap(r)
+	for len(v) > big/2+16 {
+		v = v[:len(v)-1]
+		if nr := tb.ResizeValue(r, v); nr != r {
+			t.Fatalf("moved at %d bytes in a %d-byte record", len(v), big)
+		}
+	}
+	v = v[:10]
+	r = tb.ResizeValue(r, v)
+	if a.Cap(r) >= big || !bytes.Equal(tb.Value(r), v) {
+		t.Fatalf("shrunk value kept a %d-byte record", a.Cap(r))
+	}
+	if err := tb.verify(); err != nil {
+		t.Fatal(err)
+	}
+}

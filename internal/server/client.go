@@ -47,6 +47,19 @@ type Client struct {
 	noTouch         bool
 	importSource    bool // CLIENT IMPORT-SOURCE ON
 
+	// Per-command bookkeeping kept cheap (owner only): the clock (see
+	// readClock), the last lastActive value stored, and the last command
+	// name looked up (cachedCmd: the registry never changes once serving).
+	inBatch      bool      // processInput is running the buffered commands
+	clockBase    time.Time // a full clock reading taken when the batch began
+	clockLast    time.Time // when the last command of the batch ended
+	clockChain   bool      // clockLast is the start of the next command
+	lastActiveMs int64
+	cachedName   [16]byte
+	cachedLen    int
+	cachedCmd    *command
+	pending      pendingStats // statistics not yet published (cmdstats.go)
+
 	// Read by other goroutines.
 	db         atomic.Int32
 	proto      atomic.Int32
@@ -109,6 +122,68 @@ type Client struct {
 
 // DB is the selected database index.
 func (c *Client) DB() int { return int(c.db.Load()) }
+
+// Clock readings. time.Now reads two clocks (wall and monotonic), which at
+// a million commands a second is measurable; a command needs its start
+// (Ctx.Now, expiry) and its end (duration). While a batch of buffered
+// commands runs, readClock reads only the monotonic clock and derives the
+// wall time from the batch's one full reading, and a command starts when
+// the previous one ended (only the next command's parsing lies between;
+// anything else that takes time, such as a mid-batch flush, breaks the
+// chain).
+
+// beginBatch is called before the buffered commands run.
+func (c *Client) beginBatch() {
+	now := time.Now()
+	c.inBatch = true
+	c.clockBase, c.clockLast, c.clockChain = now, now, true
+}
+
+// endBatch is called when the buffered commands have run.
+func (c *Client) endBatch() {
+	c.inBatch, c.clockChain = false, false
+	c.srv.publishPending(c)
+	c.inCommand.Store(false)
+}
+
+// readClock returns the time now.
+func (c *Client) readClock() time.Time {
+	if !c.inBatch {
+		return time.Now()
+	}
+	return c.clockBase.Add(time.Since(c.clockBase))
+}
+
+// commandStart returns the start time of the command about to run.
+func (c *Client) commandStart() time.Time {
+	if c.clockChain {
+		c.clockChain = false
+		return c.clockLast
+	}
+	return c.readClock()
+}
+
+// commandEnd reads the clock when a command ended; the next command of the
+// batch starts then.
+func (c *Client) commandEnd() time.Time {
+	end := c.readClock()
+	c.clockLast, c.clockChain = end, c.inBatch
+	return end
+}
+
+// lookupCommand is Registry.lookup with a one-entry cache of the name as
+// sent: pipelines mostly repeat one command.
+func (c *Client) lookupCommand(r *Registry, name []byte) *command {
+	if c.cachedCmd != nil && len(name) == c.cachedLen && string(name) == string(c.cachedName[:c.cachedLen]) {
+		return c.cachedCmd
+	}
+	cmd := r.lookup(name)
+	if cmd != nil && len(name) <= len(c.cachedName) {
+		c.cachedLen = copy(c.cachedName[:], name)
+		c.cachedCmd = cmd
+	}
+	return cmd
+}
 
 // SetDB selects a database.
 func (c *Client) SetDB(i int) { c.db.Store(int32(i)) }

@@ -137,6 +137,13 @@ func (l *commandLog) newest(count int64) []logEntry {
 // latency histograms and the command log (slow, large-request and
 // large-reply entries).
 func (s *Server) afterCommand(c *Client, spec *cmdspec.Spec, args [][]byte, start time.Time, dur time.Duration, replyBytes int) {
+	s.observeCommand(c, spec, args, dur, replyBytes, false)
+}
+
+// observeCommand is afterCommand; with pending, c's owner reports the
+// command it just ran and counted with countCommand, whose histogram entry
+// may then wait in c's pending statistics (cmdstats.go).
+func (s *Server) observeCommand(c *Client, spec *cmdspec.Spec, args [][]byte, dur time.Duration, replyBytes int, pending bool) {
 	st := s.Settings()
 	us := dur.Microseconds()
 	o := &s.obs
@@ -149,7 +156,11 @@ func (s *Server) afterCommand(c *Client, spec *cmdspec.Spec, args [][]byte, star
 		o.latency.add(event, us, time.Now().Unix())
 	}
 	if st.LatencyTracking {
-		o.hist.record(s, spec, us)
+		if pending {
+			s.recordLatency(c, spec, us)
+		} else {
+			o.hist.record(s, spec, us)
+		}
 	}
 	if spec.Flags&cmdspec.FlagSkipCommandlog != 0 {
 		return

@@ -111,7 +111,9 @@ func (s *Server) serveDetached(c *Client, args [][]byte) {
 	if c.blocked() {
 		s.completeBlocked(c) // it left the loop blocked (blocking.go)
 	} else {
+		c.beginBatch() // a batch of one command
 		s.execute(c, args)
+		c.endBatch()
 	}
 	if c.closeAfterReply || c.killed.Load() {
 		s.flush(c)
@@ -172,6 +174,8 @@ func (s *Server) connLoop(c *Client) {
 
 // processInput runs every complete command buffered.
 func (s *Server) processInput(c *Client) inputResult {
+	c.beginBatch()
+	defer c.endBatch()
 	for {
 		st := s.Settings()
 		c.rd.Limits.MaxBulkLen = st.ProtoMaxBulkLen
@@ -206,8 +210,12 @@ func (s *Server) processInput(c *Client) inputResult {
 		// Mid-batch flush in the goroutine model only: an event loop's
 		// socket is not c.conn, and the loop writes what is pending
 		// (partial writes included) once the batch ends.
-		if len(c.w.Buf) > flushThreshold && !c.inLoop.Load() && !s.flush(c) {
-			return inputClose
+		if len(c.w.Buf) > flushThreshold && !c.inLoop.Load() {
+			s.publishPending(c) // before the replies go out (cmdstats.go)
+			if !s.flush(c) {
+				return inputClose
+			}
+			c.clockChain = false // the write took time: the next command reads the clock
 		}
 	}
 }

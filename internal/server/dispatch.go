@@ -14,10 +14,14 @@ import (
 // and arity (in Valkey's order), wait out a CLIENT PAUSE, lock the shards
 // of its keys in ascending order, run the handler, unlock, account.
 func (s *Server) execute(c *Client, args [][]byte) {
-	start := time.Now()
-	c.lastActive.Store(start.UnixMilli())
-	c.inCommand.Store(true)
-	defer c.inCommand.Store(false)
+	start := c.commandStart()
+	if ms := start.UnixMilli(); ms != c.lastActiveMs { // an atomic store at most once a millisecond
+		c.lastActiveMs = ms
+		c.lastActive.Store(ms)
+	}
+	if !c.inCommand.Load() {
+		c.inCommand.Store(true) // until the batch ends (endBatch)
+	}
 
 	if c.hasPushes() {
 		c.takePushes() // output pushed before this command precedes its reply (outbuf.go)
@@ -25,6 +29,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.pushReply = false
 	replyStart := len(c.w.Buf)
 	cmd := s.resolve(c, args)
+	if c.pending.cmd != cmd && c.pending.cmd != nil {
+		s.publishPending(c) // before anything else runs (cmdstats.go)
+	}
 	if cmd != nil && s.scripting.active.Load() && !s.scriptGate(c, cmd, args) {
 		cmd = nil // a script runs: -BUSY was the reply (scripting.go)
 	}
@@ -41,6 +48,7 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.run(c, cmd, args, start, replyStart)
 	}
 	if c.blocked() { // the command waits for keys (blocking.go)
+		s.publishPending(c)
 		if c.inLoop.Load() {
 			c.detached = args // an event loop cannot wait: leave it first
 			return
@@ -91,7 +99,7 @@ func (s *Server) pauseBlocks(write bool) bool {
 
 // resolve finds the command to run, or writes the rejection and returns nil.
 func (s *Server) resolve(c *Client, args [][]byte) *command {
-	cmd := s.reg.lookup(args[0])
+	cmd := c.lookupCommand(s.reg, args[0])
 	if cmd == nil && (EqualFold(args[0], "host:") || EqualFold(args[0], "post")) {
 		// An HTTP request: likely cross-protocol scripting. Valkey logs it
 		// (at most once a minute) and drops the connection without a reply.
@@ -208,11 +216,8 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 		return // counted when it completes (blocking.go)
 	}
 
-	dur := time.Since(start)
-	cmd.calls.Add(1)
-	cmd.usec.Add(dur.Microseconds())
-	c.totCmds.Add(1)
-	s.stats.commandsProcessed.Add(1)
+	dur := c.commandEnd().Sub(start)
+	s.countCommand(c, cmd, dur.Microseconds()) // calls, usec, tot-cmds (cmdstats.go)
 	if len(c.w.Buf) > replyStart && c.w.Buf[replyStart] == '-' {
 		cmd.failed.Add(1)
 		if !s.takeUncountedError(c) { // a script's error counted by its command (scripting.go)
@@ -220,7 +225,7 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 			s.countError(c.w.Buf[replyStart:])
 		}
 	}
-	s.afterCommand(c, spec, args, start, dur, len(c.w.Buf)-replyStart)
+	s.observeCommand(c, spec, args, dur, len(c.w.Buf)-replyStart, true)
 	if s.ks.HasReady() {
 		s.serveReadyKeys() // clients blocked on keys this command filled (blocking.go)
 	}

@@ -169,12 +169,17 @@ type cmdHist struct {
 }
 
 func (h *cmdHist) record(us int64) {
+	h.buckets[histBucket(us)].Add(1)
+	h.total.Add(1)
+}
+
+// histBucket is the bucket of a call of us microseconds.
+func histBucket(us int64) int {
 	k := 0
 	for k < len(histLabel)-1 && us > histLabel[k] {
 		k++
 	}
-	h.buckets[k].Add(1)
-	h.total.Add(1)
+	return k
 }
 
 func (h *cmdHist) reset() {
@@ -213,6 +218,12 @@ func (hs *histograms) record(s *Server, spec *cmdspec.Spec, us int64) {
 	if h := hs.by[spec]; h != nil {
 		h.record(us)
 	}
+}
+
+// lookup returns spec's histogram, nil for a command without a handler.
+func (hs *histograms) lookup(s *Server, spec *cmdspec.Spec) *cmdHist {
+	hs.init(s)
+	return hs.by[spec]
 }
 
 func (hs *histograms) get(s *Server, spec *cmdspec.Spec) *cmdHist {

@@ -185,20 +185,39 @@ const block = 4096
 
 // Apply computes BITOP op of srcs into dst, whose length must be the
 // longest source's: shorter sources read as zeros past their end. Not takes
-// exactly one source.
+// exactly one source. The first two sources are combined in one pass
+// (dst = a op b), the others into dst in place.
 func Apply(op Op, dst []byte, srcs [][]byte) {
 	for off := 0; off < len(dst); off += block {
 		d := dst[off:min(off+block, len(dst))]
-		first := segment(srcs[0], off, len(d))
-		n := copy(d, first)
-		clear(d[n:])
+		a := segment(srcs[0], off, len(d))
 		if op == Not {
-			combine(Not, d, nil)
+			combine(Not, d[:len(a)], a, nil)
+			for i := len(a); i < len(d); i++ {
+				d[i] = 0xff // missing bytes read as zeros
+			}
 			continue
 		}
-		for _, s := range srcs[1:] {
+		rest := srcs[1:]
+		if len(rest) == 0 {
+			clear(d[copy(d, a):])
+			continue
+		}
+		b := segment(rest[0], off, len(d))
+		rest = rest[1:]
+		k := min(len(a), len(b))
+		combine(op, d[:k], a[:k], b[:k])
+		switch {
+		case op == And:
+			clear(d[k:])
+		case len(a) > k:
+			clear(d[k+copy(d[k:], a[k:]):])
+		default:
+			clear(d[k+copy(d[k:], b[k:]):])
+		}
+		for _, s := range rest {
 			s = segment(s, off, len(d))
-			combine(op, d[:len(s)], s)
+			combine(op, d[:len(s)], d[:len(s)], s)
 			if op == And {
 				clear(d[len(s):])
 			}
@@ -207,16 +226,16 @@ func Apply(op Op, dst []byte, srcs [][]byte) {
 }
 
 // combineWords is combine in portable Go, 64-bit words at a time.
-func combineWords(op Op, d, s []byte) {
+func combineWords(op Op, d, a, b []byte) {
 	switch op {
 	case And:
-		andWords(d, s)
+		andWords(d, a, b)
 	case Or:
-		orWords(d, s)
+		orWords(d, a, b)
 	case Xor:
-		xorWords(d, s)
+		xorWords(d, a, b)
 	case Not:
-		notWords(d)
+		notWords(d, a)
 	}
 }
 
@@ -228,51 +247,53 @@ func segment(src []byte, off, n int) []byte {
 	return src[off:min(off+n, len(src))]
 }
 
-func notWords(d []byte) {
-	for len(d) >= 8 {
-		binary.LittleEndian.PutUint64(d, ^binary.LittleEndian.Uint64(d))
-		d = d[8:]
+func notWords(d, a []byte) {
+	for len(d) >= 8 && len(a) >= 8 {
+		binary.LittleEndian.PutUint64(d, ^binary.LittleEndian.Uint64(a))
+		d, a = d[8:], a[8:]
 	}
 	for i := range d {
-		d[i] = ^d[i]
+		d[i] = ^a[i]
 	}
 }
 
-func andWords(d, s []byte) {
-	for len(d) >= 32 && len(s) >= 32 {
-		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(d[0:8])&binary.LittleEndian.Uint64(s[0:8]))
-		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(d[8:16])&binary.LittleEndian.Uint64(s[8:16]))
-		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(d[16:24])&binary.LittleEndian.Uint64(s[16:24]))
-		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(d[24:32])&binary.LittleEndian.Uint64(s[24:32]))
-		d, s = d[32:], s[32:]
+// andWords, orWords and xorWords set d = a op b, 32 bytes per step (d may
+// be a).
+func andWords(d, a, b []byte) {
+	for len(d) >= 32 && len(a) >= 32 && len(b) >= 32 {
+		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(a[0:8])&binary.LittleEndian.Uint64(b[0:8]))
+		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(a[8:16])&binary.LittleEndian.Uint64(b[8:16]))
+		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(a[16:24])&binary.LittleEndian.Uint64(b[16:24]))
+		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(a[24:32])&binary.LittleEndian.Uint64(b[24:32]))
+		d, a, b = d[32:], a[32:], b[32:]
 	}
 	for i := range d {
-		d[i] &= s[i]
+		d[i] = a[i] & b[i]
 	}
 }
 
-func orWords(d, s []byte) {
-	for len(d) >= 32 && len(s) >= 32 {
-		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(d[0:8])|binary.LittleEndian.Uint64(s[0:8]))
-		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(d[8:16])|binary.LittleEndian.Uint64(s[8:16]))
-		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(d[16:24])|binary.LittleEndian.Uint64(s[16:24]))
-		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(d[24:32])|binary.LittleEndian.Uint64(s[24:32]))
-		d, s = d[32:], s[32:]
+func orWords(d, a, b []byte) {
+	for len(d) >= 32 && len(a) >= 32 && len(b) >= 32 {
+		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(a[0:8])|binary.LittleEndian.Uint64(b[0:8]))
+		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(a[8:16])|binary.LittleEndian.Uint64(b[8:16]))
+		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(a[16:24])|binary.LittleEndian.Uint64(b[16:24]))
+		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(a[24:32])|binary.LittleEndian.Uint64(b[24:32]))
+		d, a, b = d[32:], a[32:], b[32:]
 	}
 	for i := range d {
-		d[i] |= s[i]
+		d[i] = a[i] | b[i]
 	}
 }
 
-func xorWords(d, s []byte) {
-	for len(d) >= 32 && len(s) >= 32 {
-		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(d[0:8])^binary.LittleEndian.Uint64(s[0:8]))
-		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(d[8:16])^binary.LittleEndian.Uint64(s[8:16]))
-		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(d[16:24])^binary.LittleEndian.Uint64(s[16:24]))
-		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(d[24:32])^binary.LittleEndian.Uint64(s[24:32]))
-		d, s = d[32:], s[32:]
+func xorWords(d, a, b []byte) {
+	for len(d) >= 32 && len(a) >= 32 && len(b) >= 32 {
+		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(a[0:8])^binary.LittleEndian.Uint64(b[0:8]))
+		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(a[8:16])^binary.LittleEndian.Uint64(b[8:16]))
+		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(a[16:24])^binary.LittleEndian.Uint64(b[16:24]))
+		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(a[24:32])^binary.LittleEndian.Uint64(b[24:32]))
+		d, a, b = d[32:], a[32:], b[32:]
 	}
 	for i := range d {
-		d[i] ^= s[i]
+		d[i] = a[i] ^ b[i]
 	}
 }

@@ -154,7 +154,9 @@ func TestCountAndPos(t *testing.T) {
 	}
 }
 
-func TestApply(t *testing.T) {
+func TestApply(t *testing.T) { forEachKernel(t, testApply) }
+
+func testApply(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
 	for round := 0; round < 500; round++ {
 		op := Op(r.IntN(4))
@@ -380,31 +382,41 @@ func BenchmarkApplyAnd1MB(b *testing.B) {
 }
 
 func TestCountPaths(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 7))
-	for n := 0; n < 1200; n++ {
-		if n > 300 {
-			n += r.IntN(40)
+	forEachKernel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 7))
+		for n := 0; n < 1200; n++ {
+			if n > 300 {
+				n += r.IntN(40)
+			}
+			b := randBytes(r, n)
+			if Count(b) != countWords(b) || Count(b) != refCount(b, 0, int64(n)*8-1) {
+				t.Fatalf("len %d: %d %d", n, Count(b), countWords(b))
+			}
 		}
-		b := randBytes(r, n)
-		if Count(b) != countWords(b) || Count(b) != refCount(b, 0, int64(n)*8-1) {
-			t.Fatalf("len %d: %d %d", n, Count(b), countWords(b))
-		}
-	}
+	})
 }
 
 func TestCombinePaths(t *testing.T) {
-	r := rand.New(rand.NewPCG(8, 8))
-	for round := 0; round < 300; round++ {
-		n := r.IntN(3000)
-		s := randBytes(r, n)
-		for op := And; op <= Not; op++ {
-			a := randBytes(r, n)
-			b := bytes.Clone(a)
-			combine(op, a, s)
-			combineWords(op, b, s)
-			if !bytes.Equal(a, b) {
-				t.Fatalf("op %d len %d: paths differ", op, n)
+	forEachKernel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(8, 8))
+		for round := 0; round < 300; round++ {
+			n := r.IntN(3000)
+			s := randBytes(r, n)
+			for op := And; op <= Not; op++ {
+				a := randBytes(r, n)
+				b := bytes.Clone(a)
+				combine(op, a, a, s) // in place
+				combineWords(op, b, b, s)
+				if !bytes.Equal(a, b) {
+					t.Fatalf("op %d len %d: paths differ", op, n)
+				}
+				x, y := randBytes(r, n), make([]byte, n)
+				combine(op, y, x, s) // into a third slice
+				combineWords(op, x, x, s)
+				if !bytes.Equal(x, y) {
+					t.Fatalf("op %d len %d: three-operand paths differ", op, n)
+				}
 			}
 		}
-	}
+	})
 }

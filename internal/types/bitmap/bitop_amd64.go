@@ -2,38 +2,71 @@ package bitmap
 
 import "unsafe"
 
-//go:noescape
-func andAVX2(dst, src *byte, n int)
+// The vector kernels set dst = a op b (NOT: dst = ^a) for n blocks of 32
+// (AVX2) or 64 (AVX-512) bytes; dst may be a.
 
 //go:noescape
-func orAVX2(dst, src *byte, n int)
+func andAVX2(dst, a, b *byte, n int)
 
 //go:noescape
-func xorAVX2(dst, src *byte, n int)
+func orAVX2(dst, a, b *byte, n int)
 
 //go:noescape
-func notAVX2(dst *byte, n int)
+func xorAVX2(dst, a, b *byte, n int)
 
-// combine applies op to d and s (of equal length) in place in d: AVX2 for
-// the 32-byte blocks where the CPU has it, 64-bit words for the rest.
-func combine(op Op, d, s []byte) {
-	if useAVX2 && len(d) >= 32 {
-		n := len(d) / 32
-		p := (*byte)(unsafe.Pointer(&d[0]))
-		switch op {
-		case And:
-			andAVX2(p, (*byte)(unsafe.Pointer(&s[0])), n)
-		case Or:
-			orAVX2(p, (*byte)(unsafe.Pointer(&s[0])), n)
-		case Xor:
-			xorAVX2(p, (*byte)(unsafe.Pointer(&s[0])), n)
-		case Not:
-			notAVX2(p, n)
+//go:noescape
+func notAVX2(dst, a *byte, n int)
+
+//go:noescape
+func andAVX512(dst, a, b *byte, n int)
+
+//go:noescape
+func orAVX512(dst, a, b *byte, n int)
+
+//go:noescape
+func xorAVX512(dst, a, b *byte, n int)
+
+//go:noescape
+func notAVX512(dst, a *byte, n int)
+
+// combine sets d = a op b (d = ^a for Not, b unused), all of d's length (d
+// may be a): AVX-512 or AVX2 for the vector blocks where the CPU has them,
+// 64-bit words for the rest.
+func combine(op Op, d, a, b []byte) {
+	if len(d) >= 32 && (useAVX2 || useAVX512) {
+		width, n := 32, 0
+		if useAVX512 && len(d) >= 64 {
+			width = 64
 		}
-		d = d[n*32:]
+		n = len(d) / width
+		pd, pa := unsafe.SliceData(d), unsafe.SliceData(a[:len(d)])
+		var pb *byte
 		if op != Not {
-			s = s[n*32:]
+			pb = unsafe.SliceData(b[:len(d)])
+		}
+		switch {
+		case width == 64 && op == And:
+			andAVX512(pd, pa, pb, n)
+		case width == 64 && op == Or:
+			orAVX512(pd, pa, pb, n)
+		case width == 64 && op == Xor:
+			xorAVX512(pd, pa, pb, n)
+		case width == 64:
+			notAVX512(pd, pa, n)
+		case op == And:
+			andAVX2(pd, pa, pb, n)
+		case op == Or:
+			orAVX2(pd, pa, pb, n)
+		case op == Xor:
+			xorAVX2(pd, pa, pb, n)
+		default:
+			notAVX2(pd, pa, n)
+		}
+		done := n * width
+		d, a = d[done:], a[done:]
+		if op != Not {
+			b = b[done:]
 		}
 	}
-	combineWords(op, d, s)
+	combineWords(op, d, a, b)
 }

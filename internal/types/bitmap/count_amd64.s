@@ -48,16 +48,6 @@ done:
 	MOVQ AX, ret+24(FP)
 	RET
 
-// func hasPOPCNT() bool
-TEXT ·hasPOPCNT(SB), NOSPLIT, $0-1
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	SHRL $23, CX
-	ANDL $1, CX
-	MOVB CX, ret+0(FP)
-	RET
-
 // Nibble popcounts for VPSHUFB, in both 128-bit lanes.
 DATA nibbles<>+0x00(SB)/8, $0x0302020102010100
 DATA nibbles<>+0x08(SB)/8, $0x0403030203020201
@@ -113,30 +103,50 @@ done:
 	VZEROUPPER
 	RET
 
-// func hasAVX2() bool
-// CPUID.7.0:EBX bit 5, with the OS saving YMM state (OSXSAVE and XCR0
-// bits 1 and 2).
-TEXT ·hasAVX2(SB), NOSPLIT, $0-1
-	MOVB $0, ret+0(FP)
-	MOVL $0, AX
-	CPUID
-	CMPL AX, $7
-	JB   no
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	BTL  $27, CX
-	JCC  no
-	XORL CX, CX
-	XGETBV
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE  no
-	MOVL $7, AX
-	XORL CX, CX
-	CPUID
-	BTL  $5, BX
-	JCC  no
-	MOVB $1, ret+0(FP)
-no:
+// func popcntAVX512(b *byte, n int) int64
+// Counts the set bits of n*64 bytes with VPOPCNTQ (AVX512_VPOPCNTDQ): four
+// independent 8x64-bit sums over 256 bytes per iteration, then one block
+// at a time.
+TEXT ·popcntAVX512(SB), NOSPLIT, $0-24
+	MOVQ b+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+loop4:
+	CMPQ CX, $4
+	JB   loop1
+	VPOPCNTQ (SI), Z4
+	VPOPCNTQ 64(SI), Z5
+	VPOPCNTQ 128(SI), Z6
+	VPOPCNTQ 192(SI), Z7
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	ADDQ $256, SI
+	SUBQ $4, CX
+	JMP  loop4
+loop1:
+	TESTQ CX, CX
+	JZ    sum
+	VPOPCNTQ (SI), Z4
+	VPADDQ Z4, Z0, Z0
+	ADDQ $64, SI
+	DECQ CX
+	JMP  loop1
+sum:
+	VPADDQ Z1, Z0, Z0
+	VPADDQ Z3, Z2, Z2
+	VPADDQ Z2, Z0, Z0
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDQ Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDQ X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDQ X1, X0, X0
+	VMOVQ  X0, AX
+	MOVQ   AX, ret+16(FP)
+	VZEROUPPER
 	RET

@@ -1,16 +1,31 @@
 package hash
 
-// Inline storage. The keyspace keeps a small hash's packed form in its
-// key's record rather than as a Hash on the heap, and makes a Hash of it
-// while a command uses it (keyspace/inline.go). Only the packed encoding
-// is stored so: it never carries field TTLs (a hash converts to the table
+// Inline storage. The keyspace keeps a small hash inside its key's record
+// rather than as a Hash on the heap, and makes a Hash of it while a command
+// uses it (keyspace/inline.go). The inline form is the packed form as it
+// is (packed.go): it has no header to spare. Only the packed encoding is
+// stored so, and it never carries field TTLs (a hash converts to the table
 // form before its first field TTL).
 
-// FromPacked returns a packed hash whose packed form is b, as PackedForm
-// returned it. The hash owns b from now on (it changes it in place): pass
-// a copy of bytes that live elsewhere. b is trusted; DecodePacked checks
-// bytes from outside.
-func FromPacked(b []byte) *Hash { return &Hash{lp: b} }
+// AppendInline appends the packed form of a packed hash of at most max
+// bytes to dst; ok is false (dst unchanged) otherwise.
+func (h *Hash) AppendInline(dst []byte, max int) (b []byte, ok bool) {
+	if h.t != nil || len(h.lp) > max {
+		return dst, false
+	}
+	return append(dst, h.lp...), true
+}
+
+// FromInline returns the packed hash whose packed form is b, copied into
+// buf's storage when it is large enough (pass the PackedForm of a hash
+// nobody uses any more, or nil). b is trusted; DecodePacked checks bytes
+// from outside.
+func FromInline(b, buf []byte) *Hash {
+	if cap(buf) < len(b) {
+		buf = make([]byte, 0, allocSize(max(64, len(b)+len(b)/2)))
+	}
+	return &Hash{lp: append(buf[:0], b...)}
+}
 
 // PackedForm returns the packed form, aliasing the hash (valid until it
 // changes), and true when the hash has the packed encoding.

@@ -17,18 +17,34 @@ type Raw [Registers]uint8
 // registers.
 func Count(v []byte) (uint64, error) {
 	var hist [64]int
-	if v[4] == Dense {
+	switch {
+	case v[4] != Dense:
+		if !sparseHisto(capped(v), &hist) {
+			return 0, ErrInvalid
+		}
+	case useAVX512:
+		// Unpacking to one byte per register and counting those is
+		// several times faster than reading the packed registers.
+		var r Raw
+		mergeDense(&r, v[HeaderSize:])
+		rawHisto(&r, &hist)
+	default:
 		denseHisto(v[HeaderSize:], &hist)
-	} else if !sparseHisto(capped(v), &hist) {
-		return 0, ErrInvalid
 	}
 	return estimate(&hist), nil
 }
 
-// Count estimates the cardinality of the raw registers. The histogram is
-// kept in four tables so consecutive registers of equal value do not wait
-// on each other's increments.
+// Count estimates the cardinality of the raw registers (each below 64).
 func (r *Raw) Count() uint64 {
+	var hist [64]int
+	rawHisto(r, &hist)
+	return estimate(&hist)
+}
+
+// rawHistoWords adds the raw registers to hist by value, eight at a time:
+// the histogram is kept in four tables so consecutive registers of equal
+// value do not wait on each other's increments.
+func rawHistoWords(r *Raw, hist *[64]int) {
 	var h [4][64]int32
 	for i := 0; i < Registers; i += 8 {
 		w := binary.LittleEndian.Uint64(r[i:])
@@ -45,19 +61,19 @@ func (r *Raw) Count() uint64 {
 		h[2][w>>48&63]++
 		h[3][w>>56&63]++
 	}
-	var hist [64]int
 	for j := range hist {
-		hist[j] = int(h[0][j] + h[1][j] + h[2][j] + h[3][j])
+		hist[j] += int(h[0][j] + h[1][j] + h[2][j] + h[3][j])
 	}
-	return estimate(&hist)
 }
 
 // Merge raises every register of r to the matching register of the valid
-// HLL v (r[i] = max(r[i], v[i])). Corrupted sparse registers give
-// ErrInvalid, r then holds part of the merge.
-func (r *Raw) Merge(v []byte) error {
+// HLL v (r[i] = max(r[i], v[i])). Dense registers go through the vector
+// kernels with simd (PFDEBUG SIMD ON, the default), else one at a time.
+// Corrupted sparse registers give ErrInvalid, r then holds part of the
+// merge.
+func (r *Raw) Merge(v []byte, simd bool) error {
 	if v[4] == Dense {
-		if fast.Load() {
+		if simd {
 			mergeDense(r, v[HeaderSize:])
 		} else {
 			for i := range r {
@@ -89,10 +105,11 @@ func (r *Raw) Merge(v []byte) error {
 }
 
 // WriteDense stores the registers of r into the dense value v (registers
-// above 63 keep their low 6 bits).
-func (r *Raw) WriteDense(v []byte) {
+// above 63 keep their low 6 bits), eight at a time with simd, else one at
+// a time.
+func (r *Raw) WriteDense(v []byte, simd bool) {
 	regs := v[HeaderSize:]
-	if fast.Load() {
+	if simd {
 		compressWords(regs, r)
 		return
 	}

@@ -22,7 +22,7 @@ func FuzzSparse(f *testing.F) {
 		orig := bytes.Clone(v)
 		count, errCount := Count(v)
 		var r Raw
-		errMerge := r.Merge(v)
+		errMerge := r.Merge(v, true)
 		dense, errDense := ToDense(v)
 		_ = Decode(v)
 		if !bytes.Equal(v, orig) {

@@ -3,7 +3,6 @@ package hll
 import (
 	"encoding/binary"
 	"math/bits"
-	"sync/atomic"
 
 	"petrel/internal/errs"
 )
@@ -42,20 +41,6 @@ var (
 	ErrNotHLL  = errs.HLLWrongType
 	ErrInvalid = errs.HLLInvalid
 )
-
-// fast selects the word-at-a-time merge and compress paths (PFDEBUG SIMD
-// ON, the default) over the register-at-a-time ones (OFF). Both give the
-// same bytes; the switch exists so tests can compare them, as Valkey's
-// switch between its AVX2/NEON and scalar code.
-var fast atomic.Bool
-
-func init() { fast.Store(true) }
-
-// SetFast turns the word-at-a-time paths on or off (PFDEBUG SIMD).
-func SetFast(on bool) { fast.Store(on) }
-
-// Fast reports whether the word-at-a-time paths are on.
-func Fast() bool { return fast.Load() }
 
 // Valid reports whether v passes Valkey's isHLLObjectOrReply: at least a
 // header, the "HYLL" magic, a known encoding, and for a dense value the

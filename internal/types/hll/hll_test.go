@@ -84,6 +84,7 @@ func loadRecorded(t testing.TB) []recordedCase {
 type model struct {
 	keys      map[string][]byte
 	maxSparse int
+	scalar    bool // PFDEBUG SIMD OFF
 }
 
 func bulk(b []byte) string    { return "$" + strconv.Itoa(len(b)) + "\r\n" + string(b) + "\r\n" }
@@ -165,7 +166,7 @@ func (m *model) do(args []string) (string, bool) {
 					return errReply(err), true
 				}
 				if v != nil {
-					if err := r.Merge(v); err != nil {
+					if err := r.Merge(v, !m.scalar); err != nil {
 						return errReply(err), true
 					}
 				}
@@ -199,7 +200,7 @@ func (m *model) do(args []string) (string, bool) {
 				continue
 			}
 			dense = dense || !IsSparse(v)
-			if err := r.Merge(v); err != nil {
+			if err := r.Merge(v, !m.scalar); err != nil {
 				return errReply(err), true
 			}
 		}
@@ -211,7 +212,7 @@ func (m *model) do(args []string) (string, bool) {
 		}
 		if dense {
 			v, _ = ToDense(v)
-			r.WriteDense(v)
+			r.WriteDense(v, !m.scalar)
 		} else {
 			for i, x := range r {
 				if x != 0 {
@@ -225,8 +226,8 @@ func (m *model) do(args []string) (string, bool) {
 	case "PFDEBUG":
 		sub := strings.ToUpper(args[1])
 		if sub == "SIMD" {
-			SetFast(strings.ToUpper(args[2]) == "ON")
-			if Fast() {
+			m.scalar = strings.ToUpper(args[2]) != "ON"
+			if !m.scalar {
 				return "+enabled\r\n", true
 			}
 			return "+disabled\r\n", true
@@ -277,7 +278,6 @@ func (m *model) do(args []string) (string, bool) {
 // TestRecordedSessions replays every session Valkey answered and requires
 // the same replies: register bytes after every update, estimates, errors.
 func TestRecordedSessions(t *testing.T) {
-	defer SetFast(true)
 	for _, c := range loadRecorded(t) {
 		t.Run(c.name, func(t *testing.T) {
 			m := &model{keys: map[string][]byte{}, maxSparse: 3000}
@@ -321,10 +321,12 @@ func TestDenseRegisters(t *testing.T) {
 	}
 }
 
-// TestFastPathsMatch compares the word-at-a-time merge and compression
-// with the register-at-a-time ones on random dense values.
-func TestFastPathsMatch(t *testing.T) {
-	defer SetFast(true)
+// TestFastPathsMatch compares the vector (or word-at-a-time) merge and
+// compression with the register-at-a-time ones on random dense values,
+// under every kernel set the CPU has.
+func TestFastPathsMatch(t *testing.T) { forEachKernel(t, testFastPathsMatch) }
+
+func testFastPathsMatch(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for round := 0; round < 50; round++ {
 		v := make([]byte, DenseSize)
@@ -337,28 +339,74 @@ func TestFastPathsMatch(t *testing.T) {
 			base[i] = uint8(r.IntN(64))
 		}
 		a, b := base, base
-		SetFast(true)
-		_ = a.Merge(v)
-		SetFast(false)
-		_ = b.Merge(v)
+		_ = a.Merge(v, true)
+		_ = b.Merge(v, false)
 		if a != b {
 			t.Fatal("merge paths disagree")
 		}
 		d1 := make([]byte, DenseSize)
 		d2 := make([]byte, DenseSize)
-		SetFast(true)
-		a.WriteDense(d1)
-		SetFast(false)
-		a.WriteDense(d2)
+		a.WriteDense(d1, true)
+		a.WriteDense(d2, false)
 		if !bytes.Equal(d1, d2) {
 			t.Fatal("compress paths disagree")
 		}
 		var back Raw
-		_ = back.Merge(d1)
+		_ = back.Merge(d1, true)
 		if back != a {
 			t.Fatal("compress/merge round trip differs")
 		}
 	}
+}
+
+// TestHistogramPaths compares the histogram kernels with a plain count on
+// raw registers of narrow, wide and degenerate value ranges.
+func TestHistogramPaths(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for round := 0; round < 200; round++ {
+			var raw Raw
+			lo, hi := r.IntN(64), r.IntN(64)
+			if lo > hi {
+				lo, hi = hi, lo
+			}
+			switch round {
+			case 0: // all zero
+				lo, hi = 0, 0
+			case 1: // all at the maximum
+				lo, hi = 63, 63
+			}
+			for i := range raw {
+				raw[i] = uint8(lo + r.IntN(hi-lo+1))
+			}
+			var want [64]int
+			for _, x := range raw {
+				want[x]++
+			}
+			var got [64]int
+			rawHisto(&raw, &got)
+			if got != want {
+				t.Fatalf("round %d [%d,%d]: histogram %v, want %v", round, lo, hi, got, want)
+			}
+			if c, w := raw.Count(), estimate(&want); c != w {
+				t.Fatalf("round %d: Count %d, want %d", round, c, w)
+			}
+		}
+		// Dense Count (which may unpack the registers) against the packed
+		// histogram.
+		for round := 0; round < 20; round++ {
+			v := make([]byte, DenseSize)
+			copy(v, "HYLL")
+			for i := range v[HeaderSize:] {
+				v[HeaderSize+i] = byte(r.Uint32())
+			}
+			var hist [64]int
+			denseHisto(v[HeaderSize:], &hist)
+			if c, _ := Count(v); c != estimate(&hist) {
+				t.Fatalf("dense Count %d, want %d", c, estimate(&hist))
+			}
+		}
+	})
 }
 
 // TestSparseMatchesDense adds the same elements to a sparse and a dense HLL
@@ -463,7 +511,7 @@ func BenchmarkMergeDense(b *testing.B) {
 	}
 	var r Raw
 	for i := 0; i < b.N; i++ {
-		_ = r.Merge(d)
+		_ = r.Merge(d, true)
 	}
 }
 

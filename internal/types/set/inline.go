@@ -1,45 +1,51 @@
 package set
 
-// Inline storage. The keyspace keeps a small set's packed form in its
-// key's record rather than as a Set on the heap, and makes a Set of it
-// while a command uses it (keyspace/inline.go). The packed form is
+import "petrel/internal/types/set/listpack"
+
+// Inline storage. The keyspace keeps a small set inside its key's record
+// rather than as a Set on the heap, and makes a Set of it while a command
+// uses it (keyspace/inline.go). The inline forms are
 //
 //	intset:   | values, LE | width (1 byte: 2, 4 or 8; 0 when empty) |
-//	listpack: the listpack
+//	listpack: the listpack without total length and end marker
+//	          (set/listpack/inline.go)
 //
-// so an intset costs one byte more than its values. The width goes last
-// so that the values start the buffer, which FromPacked keeps.
+// An intset costs one byte more than its values (Valkey's header is 8).
 
-// FromPacked returns a set of encoding enc (Intset or Listpack) from its
-// packed form b, as AppendPacked wrote it. The set owns b from now on (it
-// changes it in place): pass a copy of bytes that live elsewhere.
-func FromPacked(enc Encoding, b []byte) *Set {
-	if enc == Intset {
-		if len(b) <= 1 {
-			return &Set{enc: Intset, b: b[:0]}
-		}
-		return &Set{enc: Intset, width: b[len(b)-1], b: b[:len(b)-1]}
-	}
-	return &Set{enc: Listpack, b: b}
-}
-
-// AppendPacked appends the packed form of an intset or listpack set to dst
-// and returns it with the encoding; ok is false (and dst unchanged) for a
-// hashtable.
-func (s *Set) AppendPacked(dst []byte) (b []byte, enc Encoding, ok bool) {
-	switch s.enc {
-	case Intset:
+// AppendInline appends the inline form of an intset or listpack set of at
+// most max inline bytes to dst and returns it with the encoding; ok is
+// false (dst unchanged) for a hashtable or a larger set.
+func (s *Set) AppendInline(dst []byte, max int) (b []byte, enc Encoding, ok bool) {
+	switch {
+	case s.enc == Intset && len(s.b)+1 <= max:
 		dst = append(dst, s.b...)
 		return append(dst, s.width), Intset, true
-	case Listpack:
-		return append(dst, s.b...), Listpack, true
+	case s.enc == Listpack && listpack.InlineLen(s.b) <= max:
+		return listpack.AppendInline(dst, s.b), Listpack, true
 	}
 	return dst, s.enc, false
 }
 
+// FromInline returns the set of encoding enc (Intset or Listpack) whose
+// inline form is b, built in buf's storage when it is large enough (pass
+// the PackedBuffer of a set nobody uses any more, or nil).
+func FromInline(enc Encoding, b, buf []byte) *Set {
+	if enc == Listpack {
+		return &Set{enc: Listpack, b: listpack.FromInline(b, buf)}
+	}
+	if len(b) <= 1 {
+		return &Set{enc: Intset, b: buf[:0]}
+	}
+	n := len(b) - 1
+	if cap(buf) < n {
+		buf = make([]byte, 0, max(64, n+n/2))
+	}
+	return &Set{enc: Intset, width: b[n], b: append(buf[:0], b[:n]...)}
+}
+
 // PackedBuffer returns the buffer holding an intset's values or the
 // listpack (nil for a hashtable), for a caller done with the set to reuse
-// with FromPacked.
+// with FromInline.
 func (s *Set) PackedBuffer() []byte {
 	if s.enc == Hashtable {
 		return nil

@@ -79,13 +79,22 @@ func (t *btree[K, V]) get(k K) (V, bool) {
 
 // insert adds k with v if k is absent and reports whether it did.
 func (t *btree[K, V]) insert(k K, v V) bool {
-	if t.root == nil {
-		t.root = &btreeNode[K, V]{items: []btreeItem[K, V]{{k, v}}}
-		t.n = 1
-		return true
+	p, added := t.upsert(k)
+	if added {
+		*p = v
 	}
-	if t.ptr(k) != nil {
-		return false
+	return added
+}
+
+// upsert returns a pointer to the value of k, adding k with a zero value
+// if it is absent (added reports that), in one pass down the tree: full
+// nodes are split on the way whether or not k turns out to be there,
+// which leaves a valid tree either way.
+func (t *btree[K, V]) upsert(k K) (p *V, added bool) {
+	if t.root == nil {
+		t.root = &btreeNode[K, V]{items: []btreeItem[K, V]{{k: k}}}
+		t.n = 1
+		return &t.root.items[0].v, true
 	}
 	if len(t.root.items) == btreeMaxItems {
 		old := t.root
@@ -94,17 +103,23 @@ func (t *btree[K, V]) insert(k K, v V) bool {
 	}
 	n := t.root
 	for {
-		i, _ := t.find(n, k)
+		i, found := t.find(n, k)
+		if found {
+			return &n.items[i].v, false
+		}
 		if n.children == nil {
 			n.items = append(n.items, btreeItem[K, V]{})
 			copy(n.items[i+1:], n.items[i:])
-			n.items[i] = btreeItem[K, V]{k, v}
+			n.items[i] = btreeItem[K, V]{k: k}
 			t.n++
-			return true
+			return &n.items[i].v, true
 		}
 		if len(n.children[i].items) == btreeMaxItems {
 			t.split(n, i)
-			if t.cmp(k, n.items[i].k) > 0 {
+			switch c := t.cmp(k, n.items[i].k); {
+			case c == 0:
+				return &n.items[i].v, false
+			case c > 0:
 				i++
 			}
 		}

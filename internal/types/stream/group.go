@@ -223,14 +223,11 @@ func (g *Group) Deliver(s *Stream, id ID, c *Consumer, now int64, noack bool) {
 	if noack {
 		return
 	}
-	if p := g.pel.ptr(id); p != nil {
-		if p.Consumer != nil {
-			p.Consumer.pel.delete(id)
-		}
-		*p = Pending{DeliveryTime: now, DeliveryCount: 1, Consumer: c}
-	} else {
-		g.pel.insert(id, Pending{DeliveryTime: now, DeliveryCount: 1, Consumer: c})
+	p, added := g.pel.upsert(id)
+	if !added && p.Consumer != nil {
+		p.Consumer.pel.delete(id)
 	}
+	*p = Pending{DeliveryTime: now, DeliveryCount: 1, Consumer: c}
 	c.pel.insert(id, struct{}{})
 	c.ActiveTime = now
 }

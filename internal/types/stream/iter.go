@@ -75,12 +75,18 @@ func (it *Iterator) Next() bool {
 				it.done = true
 				return false
 			}
-			lp := s.nodes[it.ni].lp
-			it.h = readHeader(lp)
+			n := &s.nodes[it.ni]
+			it.h = readHeader(n.lp)
 			if it.rev {
-				it.p = lastEntry(lp)
+				it.p = lastEntry(n.lp)
 			} else {
 				it.p = it.h.first
+				// Resume where the last forward iteration left this node
+				// when that was not past the start (Stream.seek).
+				if h := &s.seek; h.ok && h.master == n.master && h.first == it.h.first &&
+					h.p < len(n.lp) && !it.start.Less(h.id) {
+					it.p = h.p
+				}
 			}
 			it.loaded = true
 		}
@@ -97,6 +103,7 @@ func (it *Iterator) Next() bool {
 					return false
 				}
 			} else {
+				at := it.p
 				it.p = e.next
 				if e.id.Less(it.start) || (e.flags&flagDeleted != 0 && !it.tombstones) {
 					continue
@@ -105,6 +112,7 @@ func (it *Iterator) Next() bool {
 					it.done = true
 					return false
 				}
+				s.seek = seekHint{master: n.master, first: it.h.first, p: at, id: e.id, ok: true}
 			}
 			it.cur = e
 			if e.same {

@@ -33,6 +33,27 @@ type Stream struct {
 	maxDeletedID ID
 	entriesAdded uint64
 	groups       *btree[string, *Group] // nil until the first group
+	seek         seekHint
+	lastLive     ID   // LastLiveID's answer while lastLiveOK
+	lastLiveOK   bool // set by Add, cleared by deletes and trims
+}
+
+// seekHint remembers the last entry a forward iteration returned: its node,
+// its position and its ID. An iteration starting at or after that ID in
+// the same node begins there rather than at the node's first entry, so
+// reading a stream in order (XREADGROUP ">", XREAD from the last ID seen,
+// XRANGE paging) does not rescan the node from its start on every call, an
+// O(entries per node) walk that Valkey also does. Entries are only
+// appended to a node or flagged in place, so the position stays right as
+// long as the node's first entry has not moved (its master counters kept
+// their encoded size: checked on use); deleting and trimming drop the
+// hint.
+type seekHint struct {
+	master ID
+	first  int // position of the node's first entry when recorded
+	p      int // position of the entry's flags
+	id     ID
+	ok     bool
 }
 
 type node struct {
@@ -162,6 +183,7 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 	s.length++
 	s.entriesAdded++
 	s.lastID = id
+	s.lastLive, s.lastLiveOK = id, true
 	if s.length == 1 {
 		s.firstID = id
 	}
@@ -251,6 +273,7 @@ func (s *Stream) deleteEntry(id ID) bool {
 		return false
 	}
 	n := &s.nodes[ni]
+	s.seek.ok, s.lastLiveOK = false, false
 	if readHeader(n.lp).count == 1 {
 		s.removeNode(ni)
 	} else {
@@ -262,6 +285,7 @@ func (s *Stream) deleteEntry(id ID) bool {
 
 // removeNode drops node i.
 func (s *Stream) removeNode(i int) {
+	s.seek.ok, s.lastLiveOK = false, false
 	if i == 0 {
 		s.nodes[0] = node{}
 		s.nodes = s.nodes[1:]
@@ -285,12 +309,16 @@ func (s *Stream) edgeID(first bool) ID {
 	return MinID
 }
 
-// LastLiveID is the ID of the last live entry (0-0 when empty).
+// LastLiveID is the ID of the last live entry (0-0 when empty),
+// remembered until a delete or a trim.
 func (s *Stream) LastLiveID() ID {
 	if s.length == 0 {
 		return ID{}
 	}
-	return s.edgeID(false)
+	if !s.lastLiveOK {
+		s.lastLive, s.lastLiveOK = s.edgeID(false), true
+	}
+	return s.lastLive
 }
 
 // FirstEntryID is the ID of the first entry of the first node, live or
@@ -326,6 +354,7 @@ func (s *Stream) Trim(a TrimArgs) int64 {
 	if a.Strategy == 0 {
 		return 0
 	}
+	s.seek.ok, s.lastLiveOK = false, false
 	var deleted int64
 	for len(s.nodes) > 0 {
 		if a.Strategy == TrimMaxLen && s.length <= uint64(a.MaxLen) {

@@ -173,6 +173,13 @@ func checkStream(t *testing.T, s *Stream, m *model, cfg Config) {
 	if s.FirstID() != wantFirst {
 		t.Fatalf("FirstID = %v, want %v", s.FirstID(), wantFirst)
 	}
+	wantLastLive := ID{}
+	if len(m.entries) > 0 {
+		wantLastLive = m.entries[len(m.entries)-1].id
+	}
+	if s.LastLiveID() != wantLastLive {
+		t.Fatalf("LastLiveID = %v, want %v", s.LastLiveID(), wantLastLive)
+	}
 	var total int64
 	for i, n := range s.nodes {
 		c, err := ValidateNode(n.lp)
@@ -347,6 +354,23 @@ func TestStreamModel(t *testing.T) {
 						t.Fatalf("Exists(%v) false", e.id)
 					}
 				}
+				// Reading in order one entry at a time, each read starting
+				// after the last ID returned (as XREADGROUP ">" does),
+				// resumes from the seek hint.
+				var stepped []modelEntry
+				for from := lo; len(stepped) < len(want); {
+					it := s.Range(from, hi, false)
+					if !it.Next() {
+						break
+					}
+					stepped = append(stepped, modelEntry{id: it.ID(), fv: want[len(stepped)].fv})
+					if from, _ = it.ID().Incr(); from.IsZero() {
+						break
+					}
+				}
+				if !equalEntries(stepped, want) {
+					t.Fatalf("stepped range %v %v: got %v want %v", lo, hi, stepped, want)
+				}
 			}
 			checkStream(t, s, m, cfg)
 		}
@@ -407,7 +431,16 @@ func TestBtreeModel(t *testing.T) {
 	m := map[ID]int{}
 	for op := 0; op < 20000; op++ {
 		k := ID{Ms: uint64(r.IntN(500)), Seq: uint64(r.IntN(3))}
-		switch r.IntN(4) {
+		switch r.IntN(5) {
+		case 4:
+			_, exists := m[k]
+			p, added := tr.upsert(k)
+			if added == exists || (exists && *p != m[k]) || (added && *p != 0) {
+				t.Fatalf("upsert %v: added %v, exists %v", k, added, exists)
+			}
+			*p = op
+			m[k] = op
+			checkBtree(t, tr)
 		case 0, 1:
 			_, exists := m[k]
 			if tr.insert(k, op) == exists {
@@ -457,6 +490,46 @@ func TestBtreeModel(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// checkBtree verifies the B-tree invariants: item counts within bounds,
+// keys in order, leaves all at the same depth, Len right.
+func checkBtree[V any](t *testing.T, tr *btree[ID, V]) {
+	t.Helper()
+	leafDepth, n := -1, 0
+	var last *ID
+	var walk func(nd *btreeNode[ID, V], depth int)
+	walk = func(nd *btreeNode[ID, V], depth int) {
+		if nd != tr.root && (len(nd.items) < btreeDegree-1 || len(nd.items) > btreeMaxItems) {
+			t.Fatalf("node with %d items", len(nd.items))
+		}
+		if nd.children != nil && len(nd.children) != len(nd.items)+1 {
+			t.Fatalf("%d children for %d items", len(nd.children), len(nd.items))
+		}
+		for i := range nd.items {
+			if nd.children != nil {
+				walk(nd.children[i], depth+1)
+			}
+			if last != nil && !last.Less(nd.items[i].k) {
+				t.Fatalf("keys out of order: %v then %v", *last, nd.items[i].k)
+			}
+			last = &nd.items[i].k
+			n++
+		}
+		if nd.children != nil {
+			walk(nd.children[len(nd.items)], depth+1)
+		} else if leafDepth < 0 {
+			leafDepth = depth
+		} else if leafDepth != depth {
+			t.Fatalf("leaves at depths %d and %d", leafDepth, depth)
+		}
+	}
+	if tr.root != nil {
+		walk(tr.root, 0)
+	}
+	if n != tr.Len() {
+		t.Fatalf("%d items, Len %d", n, tr.Len())
 	}
 }
 

@@ -1,13 +1,25 @@
 package zset
 
-// Inline storage. The keyspace keeps a small sorted set's listpack in its
-// key's record rather than as a ZSet on the heap, and makes a ZSet of it
-// while a command uses it (keyspace/inline.go).
+import "petrel/internal/types/set/listpack"
 
-// FromListpack returns a listpack-encoded sorted set whose listpack is b,
-// as Listpack returned it. The set owns b from now on (it changes it in
-// place): pass a copy of bytes that live elsewhere.
-func FromListpack(b []byte) *ZSet { return &ZSet{lp: b} }
+// Inline storage. The keyspace keeps a small sorted set inside its key's
+// record rather than as a ZSet on the heap, and makes a ZSet of it while a
+// command uses it (keyspace/inline.go). The inline form is the listpack's
+// (set/listpack/inline.go: no total length, no end marker).
+
+// AppendInline appends the inline form of a listpack-encoded sorted set of
+// at most max inline bytes to dst; ok is false (dst unchanged) otherwise.
+func (z *ZSet) AppendInline(dst []byte, max int) (b []byte, ok bool) {
+	if z.big != nil || listpack.InlineLen(z.lp) > max {
+		return dst, false
+	}
+	return listpack.AppendInline(dst, z.lp), true
+}
+
+// FromInline returns the listpack-encoded sorted set whose inline form is
+// b, built in buf's storage when it is large enough (pass the listpack of
+// a set nobody uses any more, see Listpack, or nil).
+func FromInline(b, buf []byte) *ZSet { return &ZSet{lp: listpack.FromInline(b, buf)} }
 
 // Listpack returns the listpack, aliasing the set (valid until it
 // changes), and true when the set has the listpack encoding.
