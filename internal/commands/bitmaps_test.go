@@ -250,3 +250,27 @@ func TestBitOpLarge(t *testing.T) {
 	e.is(t, pfInt(int64(len(b)*4)), "BITCOUNT", "b")
 	e.is(t, pfInt(8), "BITPOS", "b", "1")
 }
+
+// BenchmarkBitmapHandlers measures BITCOUNT and BITOP AND on 1 MB values
+// held in the keyspace (bench/prep.sh bits loads the same shapes).
+func BenchmarkBitmapHandlers(b *testing.B) {
+	h := newHandlerBench(b)
+	big := make([]byte, 1<<20)
+	for i := range big {
+		big[i] = byte(i*7 + i>>9)
+	}
+	h.run(cmdSet, bs("big"), []byte("SET"), []byte("big"), big)
+	h.run(cmdSet, bs("big2"), []byte("SET"), []byte("big2"), big[1:])
+	b.Run("BITCOUNT", func(b *testing.B) {
+		args := bs("BITCOUNT", "big")
+		for b.Loop() {
+			h.run(cmdBitCount, args[1:], args...)
+		}
+	})
+	b.Run("BITOP_AND", func(b *testing.B) {
+		args := bs("BITOP", "AND", "dest", "big", "big2")
+		for b.Loop() {
+			h.run(cmdBitOp, args[2:], args...)
+		}
+	})
+}

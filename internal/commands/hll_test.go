@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bufio"
+	"fmt"
 	"compress/gzip"
 	"context"
 	"io"
@@ -281,4 +282,42 @@ func TestPFGetReg(t *testing.T) {
 		t.Fatalf("register 12711 = %v", regs[12711])
 	}
 	e.is(t, "+dense\r\n", "PFDEBUG", "ENCODING", "h")
+}
+
+// BenchmarkHLLHandlers measures PFADD of new elements to a dense HLL and
+// PFCOUNT of ten dense HLLs (bench/prep.sh hll loads the same shapes).
+func BenchmarkHLLHandlers(b *testing.B) {
+	h := newHandlerBench(b)
+	keys := make([][]byte, 10)
+	for k := range keys {
+		keys[k] = []byte(fmt.Sprint("h", k))
+		for i := 0; i < 20000; i += 100 {
+			args := [][]byte{[]byte("PFADD"), keys[k]}
+			for j := i; j < i+100; j++ {
+				args = append(args, []byte(fmt.Sprint(k, "-", j)))
+			}
+			h.run(cmdPFAdd, keys[k:k+1], args...)
+		}
+	}
+	b.Run("PFADD", func(b *testing.B) {
+		args := bs("PFADD", "h0", "")
+		ele := make([][]byte, 100000)
+		for i := range ele {
+			ele[i] = []byte(fmt.Sprintf("%012d", i))
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			args[2] = ele[i%len(ele)]
+			h.run(cmdPFAdd, args[1:2], args...)
+			i++
+		}
+	})
+	b.Run("PFCOUNT10", func(b *testing.B) {
+		args := append(bs("PFCOUNT"), keys...)
+		b.ReportAllocs()
+		for b.Loop() {
+			h.run(cmdPFCount, keys, args...)
+		}
+	})
 }

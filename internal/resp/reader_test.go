@@ -76,6 +76,15 @@ func TestReaderProtocolErrors(t *testing.T) {
 		{"*" + strings.Repeat("1", 70000), "ERR Protocol error: too big mbulk count string", false},
 		{"*1\r\n$" + strings.Repeat("1", 70000), "ERR Protocol error: too big bulk count string", false},
 		{strings.Repeat("a", 70000), "ERR Protocol error: too big inline request", false},
+		// Headers the short path (shortHeader) leaves to the general one.
+		{"*1\r\n$03\r\nabc\r\n", "ERR Protocol error: invalid bulk length", false},
+		{"*1\r\n$+3\r\nabc\r\n", "ERR Protocol error: invalid bulk length", false},
+		{"*1\r\n$3x\r\nabc\r\n", "ERR Protocol error: invalid bulk length", false},
+		{"*1\r\n$\r\n", "ERR Protocol error: invalid bulk length", false},
+		{"*1\r\n$1234567890\r\n", "ERR Protocol error: invalid bulk length", false},
+		{"*01\r\n", "ERR Protocol error: invalid multibulk length", false},
+		{"*\r\n", "ERR Protocol error: invalid multibulk length", false},
+		{"*999999999\r\n*", "ERR Protocol error: unauthenticated multibulk length", true},
 	}
 	for _, c := range cases {
 		r := NewReader(Limits{MaxBulkLen: 512 << 20, AuthRequired: c.auth})
@@ -85,6 +94,29 @@ func TestReaderProtocolErrors(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Msg != c.want {
 			t.Errorf("%.20q: got %v want %q", c.in, err, c.want)
 		}
+	}
+}
+
+// Headers of every length parse the same by the short path and the
+// general one, including a bulk length of 0 and 9 and 10 digits.
+func TestReaderHeaderLengths(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 99, 100, 12345, 999999} {
+		arg := strings.Repeat("x", n)
+		in := "*2\r\n$3\r\nset\r\n$" + itoa(n) + "\r\n" + arg + "\r\n"
+		r := NewReader(Limits{MaxBulkLen: 512 << 20})
+		for i := 0; i < len(in); i += 7 { // in pieces: headers cut anywhere
+			r.Feed([]byte(in[i:min(i+7, len(in))]))
+		}
+		got, err := parseAll(t, r)
+		if err != nil || len(got) != 1 || len(got[0]) != 2 || got[0][1] != arg {
+			t.Errorf("bulk of %d bytes: got %d commands, err %v", n, len(got), err)
+		}
+	}
+	r := NewReader(Limits{MaxBulkLen: 512 << 20})
+	r.Feed([]byte("*1\r\n$0\r\n\r\n*0\r\n*1\r\n$1\r\na\r\n"))
+	got, err := parseAll(t, r)
+	if err != nil || len(got) != 2 || got[0][0] != "" || got[1][0] != "a" {
+		t.Errorf("got %q, %v", got, err)
 	}
 }
 

@@ -1,9 +1,11 @@
 package stream
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 
+	"petrel/internal/num"
 	"petrel/internal/types/set/listpack"
 )
 
@@ -162,44 +164,143 @@ func newNode(buf []byte, fv [][]byte) []byte {
 	return listpack.AppendInt(lp, 0)
 }
 
-// appendEntry adds the entry id with fields fv at the end of the node.
-func appendEntry(lp []byte, master, id ID, fv [][]byte) []byte {
-	h := readHeader(lp)
-	lp = replaceInt(lp, listpack.First(lp), h.count+1)
-	h = readHeader(lp)
+// appendEntry adds the entry id with fields fv at the end of the node,
+// whose master entry is h. The elements are the ones lpAppend would add one
+// by one (same bytes), encoded in one pass after a single growth, and the
+// listpack header is written once.
+func appendEntry(lp []byte, h nodeHeader, master, id ID, fv [][]byte) []byte {
 	nf := len(fv) / 2
 	flags := int64(0)
-	if nf == h.nfields {
-		p := h.fields
-		var buf [20]byte
-		i := 0
-		for ; i < nf; i++ {
-			if string(getBytes(lp, p, &buf)) != string(fv[2*i]) {
-				break
-			}
-			p = listpack.Next(lp, p)
-		}
-		if i == nf {
-			flags = flagSameFields
+	if nf == h.nfields && sameFields(lp, h.fields, fv) {
+		flags = flagSameFields
+	}
+	lp = replaceInt(lp, listpack.First(lp), h.count+1)
+
+	msDelta, seqDelta := int64(id.Ms-master.Ms), int64(id.Seq-master.Seq)
+	elems := 3 + nf + 1 // flags, ms, seq, values, lp-count
+	lpCount := int64(nf) + 3
+	size := intElemSize(flags) + intElemSize(msDelta) + intElemSize(seqDelta)
+	if flags == 0 {
+		elems += 1 + nf // nfields, field names
+		lpCount += int64(nf) + 1
+		size += intElemSize(int64(nf))
+		for i := 0; i < nf; i++ {
+			size += listpack.EntrySize(fv[2*i])
 		}
 	}
-	lp = listpack.AppendInt(lp, flags)
-	lp = listpack.AppendInt(lp, int64(id.Ms-master.Ms))
-	lp = listpack.AppendInt(lp, int64(id.Seq-master.Seq))
+	for i := 0; i < nf; i++ {
+		size += listpack.EntrySize(fv[2*i+1])
+	}
+	size += intElemSize(lpCount)
+
+	end := len(lp) - 1 // the EOF byte
+	need := end + size + 1
+	if need > cap(lp) {
+		// listpack's growth: exact for small listpacks, 1/8 slack past
+		// 256 bytes.
+		c := need
+		if need > 256 {
+			c += need / 8
+		}
+		nb := make([]byte, end, c)
+		copy(nb, lp[:end])
+		lp = nb
+	} else {
+		lp = lp[:end]
+	}
+	lp = encodeIntEntry(lp, flags)
+	lp = encodeIntEntry(lp, msDelta)
+	lp = encodeIntEntry(lp, seqDelta)
 	if flags == 0 {
-		lp = listpack.AppendInt(lp, int64(nf))
+		lp = encodeIntEntry(lp, int64(nf))
 	}
 	for i := 0; i < nf; i++ {
 		if flags == 0 {
-			lp = listpack.Append(lp, fv[2*i])
+			lp = encodeElem(lp, fv[2*i])
 		}
-		lp = listpack.Append(lp, fv[2*i+1])
+		lp = encodeElem(lp, fv[2*i+1])
 	}
-	c := int64(nf) + 3
-	if flags == 0 {
-		c += int64(nf) + 1
+	lp = encodeIntEntry(lp, lpCount)
+	lp = append(lp, 0xFF)
+	setListpackHeader(lp, elems)
+	return lp
+}
+
+// sameFields reports whether the field names of fv are the node's master
+// fields, starting at position p (compared as lpCompare does: integer
+// elements by their decimal form).
+func sameFields(lp []byte, p int, fv [][]byte) bool {
+	var buf [20]byte
+	for i := 0; i < len(fv); i += 2 {
+		if string(getBytes(lp, p, &buf)) != string(fv[i]) {
+			return false
+		}
+		p = listpack.Next(lp, p)
 	}
-	return listpack.AppendInt(lp, c)
+	return true
+}
+
+// intElemSize is the bytes of a listpack integer element, backlen included.
+func intElemSize(v int64) int {
+	switch {
+	case v >= 0 && v <= 127:
+		return 2
+	case v >= -4096 && v <= 4095:
+		return 3
+	case v >= -32768 && v <= 32767:
+		return 4
+	case v >= -8388608 && v <= 8388607:
+		return 5
+	case v >= -2147483648 && v <= 2147483647:
+		return 6
+	}
+	return 10
+}
+
+// encodeElem appends s as lpAppend stores it: as an integer element when
+// it is the canonical form of one (string2ll), else as a string element,
+// with its backlen.
+func encodeElem(dst, s []byte) []byte {
+	if v, ok := num.ParseInt(s); ok {
+		return encodeIntEntry(dst, v)
+	}
+	start := len(dst)
+	switch n := len(s); {
+	case n < 64:
+		dst = append(dst, byte(n)|0x80)
+	case n < 4096:
+		dst = append(dst, byte(n>>8)|0xE0, byte(n))
+	default:
+		dst = append(dst, 0xF0, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+	}
+	dst = append(dst, s...)
+	return appendBacklen(dst, len(dst)-start)
+}
+
+// appendBacklen appends the backlen of an element of n bytes: n in 7-bit
+// groups, most significant first, every byte but the first flagged 128.
+func appendBacklen(dst []byte, n int) []byte {
+	l := uint64(n)
+	switch {
+	case n <= 127:
+		return append(dst, byte(l))
+	case n < 16383:
+		return append(dst, byte(l>>7), byte(l&127)|128)
+	case n < 2097151:
+		return append(dst, byte(l>>14), byte((l>>7)&127)|128, byte(l&127)|128)
+	case n < 268435455:
+		return append(dst, byte(l>>21), byte((l>>14)&127)|128, byte((l>>7)&127)|128, byte(l&127)|128)
+	}
+	return append(dst, byte(l>>28), byte((l>>21)&127)|128, byte((l>>14)&127)|128, byte((l>>7)&127)|128, byte(l&127)|128)
+}
+
+// setListpackHeader writes the total bytes of lp and adds added to its
+// element count (which stays "unknown", 65535, once it gets there).
+func setListpackHeader(lp []byte, added int) {
+	binary.LittleEndian.PutUint32(lp, uint32(len(lp)))
+	if c := int(binary.LittleEndian.Uint16(lp[4:])); c != 0xFFFF {
+		binary.LittleEndian.PutUint16(lp[4:], uint16(min(c+added, 0xFFFF)))
+	}
 }
 
 // markDeleted flags the live entry at p as deleted and moves it from the

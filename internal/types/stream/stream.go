@@ -163,12 +163,13 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 		maxBytes = maxNodeSize
 	}
 	var tail *node
+	var h nodeHeader
 	if n := len(s.nodes); n > 0 {
 		tail = &s.nodes[n-1]
 		full := int64(len(tail.lp))+int64(total) >= maxBytes
-		if !full && cfg.MaxEntries > 0 {
-			h := readHeader(tail.lp)
-			full = h.count+h.deleted >= cfg.MaxEntries
+		if !full {
+			h = readHeader(tail.lp)
+			full = cfg.MaxEntries > 0 && h.count+h.deleted >= cfg.MaxEntries
 		}
 		if full {
 			tail.lp = shrink(tail.lp)
@@ -178,8 +179,9 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 	if tail == nil {
 		s.newTailNode(id, fv, cfg)
 		tail = &s.nodes[len(s.nodes)-1]
+		h = readHeader(tail.lp)
 	}
-	tail.lp = appendEntry(tail.lp, tail.master, id, fv)
+	tail.lp = appendEntry(tail.lp, h, tail.master, id, fv)
 	s.length++
 	s.entriesAdded++
 	s.lastID = id

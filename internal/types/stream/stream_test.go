@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"petrel/internal/types/set/listpack"
@@ -92,7 +93,7 @@ func TestEncodeIntEntryMatchesListpack(t *testing.T) {
 func TestNodeBytes(t *testing.T) {
 	fv := [][]byte{[]byte("a"), []byte("1"), []byte("b"), []byte("hello")}
 	lp := newNode(nil, fv)
-	lp = appendEntry(lp, ID{1, 1}, ID{1, 1}, fv)
+	lp = appendEntry(lp, readHeader(lp), ID{1, 1}, ID{1, 1}, fv)
 	// count=1 deleted=0 nfields=2 "a" "b" 0 | flags=2 0 0 1 "hello" lp-count=5
 	want := []byte{0x01, 0x01, 0x00, 0x01, 0x02, 0x01, 0x81, 'a', 0x02, 0x81, 'b', 0x02, 0x00, 0x01,
 		0x02, 0x01, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x85, 'h', 'e', 'l', 'l', 'o', 0x06, 0x05, 0x01}
@@ -101,6 +102,92 @@ func TestNodeBytes(t *testing.T) {
 	}
 	if n, err := ValidateNode(lp); err != nil || n != 1 {
 		t.Fatalf("ValidateNode = %d %v", n, err)
+	}
+}
+
+// refAppendEntry is appendEntry spelled with one listpack append per
+// element, as lpAppend builds Valkey's nodes.
+func refAppendEntry(lp []byte, master, id ID, fv [][]byte) []byte {
+	h := readHeader(lp)
+	nf := len(fv) / 2
+	flags := int64(0)
+	if nf == h.nfields && sameFields(lp, h.fields, fv) {
+		flags = flagSameFields
+	}
+	lp = replaceInt(lp, listpack.First(lp), h.count+1)
+	lp = listpack.AppendInt(lp, flags)
+	lp = listpack.AppendInt(lp, int64(id.Ms-master.Ms))
+	lp = listpack.AppendInt(lp, int64(id.Seq-master.Seq))
+	if flags == 0 {
+		lp = listpack.AppendInt(lp, int64(nf))
+	}
+	for i := 0; i < nf; i++ {
+		if flags == 0 {
+			lp = listpack.Append(lp, fv[2*i])
+		}
+		lp = listpack.Append(lp, fv[2*i+1])
+	}
+	c := int64(nf) + 3
+	if flags == 0 {
+		c += int64(nf) + 1
+	}
+	return listpack.AppendInt(lp, c)
+}
+
+// TestAppendEntryMatchesListpack builds nodes with appendEntry and with
+// per-element listpack appends: same bytes, element counts included (up to
+// and past the 65535 "unknown" count).
+func TestAppendEntryMatchesListpack(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	values := []string{"", "0", "-1", "127", "128", "-4096", "4095", "40000", "-9000000", "3000000000",
+		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "007", "+1", " 1", "1.5",
+		strings.Repeat("x", 63), strings.Repeat("x", 64), strings.Repeat("y", 125), strings.Repeat("y", 126),
+		strings.Repeat("z", 4095), strings.Repeat("z", 4096), strings.Repeat("w", 16400)}
+	for round := 0; round < 40; round++ {
+		first := []string{"f", values[r.IntN(len(values))]}
+		if r.IntN(2) == 0 {
+			first = append(first, "g", "1")
+		}
+		a := newNode(nil, toBytes(first))
+		b := bytes.Clone(a)
+		master := ID{Ms: r.Uint64N(1 << 50), Seq: r.Uint64N(10)}
+		id := master
+		entries := 1 + r.IntN(300)
+		if round == 0 {
+			// Near the largest known element count: both must turn it
+			// "unknown" (65535) at the same point and keep it there.
+			a[4], a[5] = 0xf0, 0xff // 65520
+			b[4], b[5] = 0xf0, 0xff
+		}
+		for e := 0; e < entries; e++ {
+			fv := first
+			if r.IntN(3) == 0 {
+				fv = []string{values[r.IntN(len(values))], values[r.IntN(len(values))]}
+			}
+			fv = slices.Clone(fv)
+			for i := 1; i < len(fv); i += 2 {
+				fv[i] = values[r.IntN(len(values))]
+			}
+			a = appendEntry(a, readHeader(a), master, id, toBytes(fv))
+			b = refAppendEntry(b, master, id, toBytes(fv))
+			if round == 0 {
+				// The reference counts an "unknown" listpack by walking it
+				// (this one's count is made up); Valkey's lpInsert, as
+				// appendEntry, leaves it unknown.
+				b[4], b[5] = a[4], a[5]
+			}
+			if !bytes.Equal(a, b) {
+				t.Fatalf("round %d entry %d: appendEntry differs from listpack appends", round, e)
+			}
+			id.Seq += 1 + r.Uint64N(1<<uint(r.IntN(40)))
+		}
+		if round == 0 {
+			if a[4] != 0xff || a[5] != 0xff {
+				t.Fatalf("element count %x%x, want unknown", a[5], a[4])
+			}
+		} else if _, err := ValidateNode(a); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
 	}
 }
 
