@@ -61,9 +61,8 @@ echo "# $(date -u +%F) $(nproc) cores, $(uname -m); reference: $("$REF" --versio
 echo "# redis-benchmark -c $CLIENTS -n $N -t <test> -P <p>; servers alternate per test"
 printf '%-8s %-3s %12s %12s %7s %14s %14s\n' test P petrel_rps ref_rps ratio petrel_cpu/M ref_cpu/M
 IFS='|' read -r -a setup <<<"${SETUP:-}"
-for c in "${setup[@]}"; do
-  read -r -a words <<<"$c"
-  for port in "$PP" "$RP"; do redis-cli -p "$port" "${words[@]}" >/dev/null; done
+for c in "${setup[@]}"; do # redis-cli parses each line (quotes allowed)
+  for port in "$PP" "$RP"; do printf '%s\n' "$c" | redis-cli -p "$port" >/dev/null; done
 done
 tests=()
 for t in ${TESTS//,/ }; do tests+=("$t"); done
