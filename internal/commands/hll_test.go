@@ -2,9 +2,9 @@ package commands
 
 import (
 	"bufio"
-	"fmt"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"os"

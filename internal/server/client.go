@@ -322,7 +322,9 @@ func (c *Client) SetMultiState(queued, watched int, argvMem int64) {
 // CLIENT LIST (rbs, rbp). The connection's goroutine calls it before it
 // writes a batch of replies.
 func (c *Client) noteReplyBuffer() {
-	c.rbs.Store(int64(cap(c.w.Buf)))
+	if n := int64(cap(c.w.Buf)); c.rbs.Load() != n { // a load is cheaper than a store
+		c.rbs.Store(n)
+	}
 	if n := int64(len(c.w.Buf)); n > c.rbp.Load() {
 		c.rbp.Store(n)
 	}

@@ -188,8 +188,12 @@ func (s *Server) processInput(c *Client) inputResult {
 				s.Logf("Closing client that reached max query buffer length: id=%d addr=%s", c.ID, c.addr)
 				return inputClose
 			}
-			c.qbuf.Store(int64(c.rd.Buffered()))
-			c.qbufCap.Store(int64(c.rd.Cap()))
+			if n := int64(c.rd.Buffered()); c.qbuf.Load() != n { // a load is cheaper than a store
+				c.qbuf.Store(n)
+			}
+			if n := int64(c.rd.Cap()); c.qbufCap.Load() != n {
+				c.qbufCap.Store(n)
+			}
 			return inputOK
 		}
 		if err != nil {

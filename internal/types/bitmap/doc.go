@@ -7,11 +7,13 @@
 // reads as zero bits past its end. BITFIELD integers follow the same order
 // (big endian across bytes, whatever the alignment).
 //
-// Whole-string work never goes bit by bit: popcount and BITOP use AVX2 on
-// amd64 CPUs that have it (count_amd64.s, bitop_amd64.s: 32 bytes per
-// instruction, as Valkey's own AVX2 popcount) and 64-bit words elsewhere
-// (POPCNT, or portable Go); scans skip words of all zeros or all ones eight
-// bytes at a time. Byte slices may be unaligned (they live in the store's
+// Whole-string work never goes bit by bit: popcount and BITOP use AVX-512
+// (VPOPCNTQ; 64 bytes per instruction) or AVX2 (32 bytes, as Valkey's own
+// AVX2 popcount) on amd64 CPUs that have them (count_amd64.s,
+// bitop_amd64.s, cpu_amd64.go) and 64-bit words elsewhere (POPCNT, or
+// portable Go); BITOP of two or more sources combines the first two in one
+// pass (dst = a op b) rather than copying one first; scans skip words of
+// all zeros or all ones eight bytes at a time. Byte slices may be unaligned (they live in the store's
 // records): the Go paths use encoding/binary loads, never unsafe word casts.
 //
 // Usage:
