@@ -15,9 +15,7 @@ import (
 	"petrel/internal/keyspace"
 	"petrel/internal/server"
 	"petrel/internal/types/hash"
-	"petrel/internal/types/list"
 	"petrel/internal/types/set"
-	"petrel/internal/types/zset"
 )
 
 func registerInlineCodecs(r *server.Registry) {
@@ -30,12 +28,12 @@ func registerInlineCodecs(r *server.Registry) {
 type listCodec struct{}
 
 func (listCodec) Decode(enc uint8, b []byte, reuse any) any {
-	if l, ok := reuse.(*listValue); ok {
-		old, _ := l.Listpack()
-		l.List = *list.FromInline(b, old)
-		return l
+	l, ok := reuse.(*listValue)
+	if !ok {
+		l = new(listValue)
 	}
-	return &listValue{*list.FromInline(b, nil)}
+	l.LoadInline(b)
+	return l
 }
 
 func (listCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
@@ -50,12 +48,12 @@ func (listCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) 
 type hashCodec struct{}
 
 func (hashCodec) Decode(enc uint8, b []byte, reuse any) any {
-	if h, ok := reuse.(hashObject); ok {
-		old, _ := h.PackedForm()
-		*h.Hash = *hash.FromInline(b, old)
-		return h
+	h, ok := reuse.(hashObject)
+	if !ok {
+		h = hashObject{new(hash.Hash)}
 	}
-	return hashObject{hash.FromInline(b, nil)}
+	h.LoadInline(b)
+	return h
 }
 
 func (hashCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
@@ -70,15 +68,16 @@ func (hashCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) 
 type setCodec struct{}
 
 func (setCodec) Decode(enc uint8, b []byte, reuse any) any {
-	e := set.Listpack
+	s, ok := reuse.(*setValue)
+	if !ok {
+		s = new(setValue)
+	}
 	if enc == keyspace.EncIntset {
-		e = set.Intset
+		s.LoadInline(set.Intset, b)
+	} else {
+		s.LoadInline(set.Listpack, b)
 	}
-	if s, ok := reuse.(*setValue); ok {
-		s.Set = *set.FromInline(e, b, s.PackedBuffer())
-		return s
-	}
-	return &setValue{*set.FromInline(e, b, nil)}
+	return s
 }
 
 func (setCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
@@ -96,12 +95,12 @@ func (setCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {
 type zsetCodec struct{}
 
 func (zsetCodec) Decode(enc uint8, b []byte, reuse any) any {
-	if z, ok := reuse.(*zsetValue); ok {
-		old, _ := z.Listpack()
-		z.ZSet = *zset.FromInline(b, old)
-		return z
+	z, ok := reuse.(*zsetValue)
+	if !ok {
+		z = new(zsetValue)
 	}
-	return &zsetValue{*zset.FromInline(b, nil)}
+	z.LoadInline(b)
+	return z
 }
 
 func (zsetCodec) AppendPacked(dst []byte, o any, max int) ([]byte, uint8, bool) {

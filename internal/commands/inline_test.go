@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"petrel/internal/keyspace"
+	"petrel/internal/server"
 	"petrel/internal/servertest"
 )
 
@@ -238,4 +239,51 @@ func TestInlineManyKeys(t *testing.T) {
 			t.Fatalf("z:%s score %v", k, got)
 		}
 	}
+}
+
+// Commands on small inline values allocate nothing once warm: decoding
+// recycles the object the previous command on the shard wrote back.
+func TestInlineHotPathAllocs(t *testing.T) {
+	lb := newListBench()
+	b := func(s ...string) [][]byte {
+		out := make([][]byte, len(s))
+		for i := range s {
+			out[i] = []byte(s[i])
+		}
+		return out
+	}
+	lb.run(cmdRPush, b("RPUSH", "l", "a", "b", "c")...)
+	lb.run(cmdHSet, b("HSET", "h", "f1", "v1", "f2", "v2")...)
+	lb.run(cmdSAdd, b("SADD", "s", "a", "b")...)
+	lb.run(cmdSAdd, b("SADD", "i", "1", "2")...)
+	lb.run(cmdZAdd, b("ZADD", "z", "1", "a", "2", "b")...)
+	for name, args := range map[string][][]byte{
+		"LRANGE":    b("LRANGE", "l", "0", "-1"),
+		"HGET":      b("HGET", "h", "f1"),
+		"HSET":      b("HSET", "h", "f2", "v3"),
+		"SISMEMBER": b("SISMEMBER", "s", "b"),
+		"SADD":      b("SADD", "i", "2"),
+		"ZSCORE":    b("ZSCORE", "z", "a"),
+		"ZADD":      b("ZADD", "z", "3", "b"),
+	} {
+		h := map[string]server.Handler{"LRANGE": cmdLRange, "HGET": cmdHGet, "HSET": cmdHSet,
+			"SISMEMBER": cmdSIsMember, "SADD": cmdSAdd, "ZSCORE": cmdZScore, "ZADD": cmdZAdd}[name]
+		lb.run(h, args...) // warm up: the first decode of a type in a shard allocates
+		if n := testing.AllocsPerRun(200, func() { lb.run(h, args...) }); n != 0 {
+			t.Errorf("%s: %v allocs per command", name, n)
+		}
+		if !inlineIn(lb, string(args[1])) {
+			t.Errorf("%s: %s is not inline", name, args[1])
+		}
+	}
+}
+
+// inlineIn reports whether key is stored inline in lb's keyspace.
+func inlineIn(lb *listBench, key string) bool {
+	ks := lb.srv.Keyspace()
+	m := keyspace.MaskOf([]byte(key))
+	ks.Lock(m)
+	defer ks.Unlock(m)
+	e, ok := ks.View(0, time.Now().UnixMilli()).Peek([]byte(key))
+	return ok && e.Inline()
 }

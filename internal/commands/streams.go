@@ -25,7 +25,6 @@ package commands
 import (
 	"strconv"
 
-	"petrel/internal/config"
 	"petrel/internal/errs"
 	"petrel/internal/keyspace"
 	"petrel/internal/num"
@@ -90,19 +89,13 @@ func (s *streamValue) Digest(d *server.Digest) {
 	}
 }
 
-// streamConfigSource is implemented by servers exposing the hot
-// configuration.
-type streamConfigSource interface{ Hot() *config.Hot }
-
 // streamConfig is the node bounds in force: stream-node-max-bytes and
 // stream-node-max-entries.
 func streamConfig(c *server.Ctx) stream.Config {
 	cfg := stream.DefaultConfig
-	if s, ok := any(c.Srv).(streamConfigSource); ok {
-		if h := s.Hot(); h != nil {
-			cfg.MaxBytes = h.StreamNodeMaxBytes.Load()
-			cfg.MaxEntries = h.StreamNodeMaxEntries.Load()
-		}
+	if h := c.Srv.Hot(); h != nil {
+		cfg.MaxBytes = h.StreamNodeMaxBytes.Load()
+		cfg.MaxEntries = h.StreamNodeMaxEntries.Load()
 	}
 	return cfg
 }

@@ -48,16 +48,14 @@ type Client struct {
 	importSource    bool // CLIENT IMPORT-SOURCE ON
 
 	// Per-command bookkeeping kept cheap (owner only): the clock (see
-	// readClock), the last lastActive value stored, and the last command
-	// name looked up (cachedCmd: the registry never changes once serving).
+	// readClock), the last lastActive value stored, and the last two
+	// command names looked up (the registry never changes once serving).
 	inBatch      bool      // processInput is running the buffered commands
 	clockBase    time.Time // a full clock reading taken when the batch began
 	clockLast    time.Time // when the last command of the batch ended
 	clockChain   bool      // clockLast is the start of the next command
 	lastActiveMs int64
-	cachedName   [16]byte
-	cachedLen    int
-	cachedCmd    *command
+	cmdCache     [2]cachedCommand
 	pending      pendingStats // statistics not yet published (cmdstats.go)
 
 	// Read by other goroutines.
@@ -171,16 +169,31 @@ func (c *Client) commandEnd() time.Time {
 	return end
 }
 
-// lookupCommand is Registry.lookup with a one-entry cache of the name as
-// sent: pipelines mostly repeat one command.
+// cachedCommand is a command name as a client sent it (case and all) and
+// the command it names.
+type cachedCommand struct {
+	name [16]byte
+	n    int
+	cmd  *command
+}
+
+// lookupCommand is Registry.lookup with a cache of the last two names
+// looked up: clients mostly repeat one or two commands (a pipeline of
+// SETs, GET and SET in turn), and comparing a few bytes is cheaper than
+// folding the case and hashing the name.
 func (c *Client) lookupCommand(r *Registry, name []byte) *command {
-	if c.cachedCmd != nil && len(name) == c.cachedLen && string(name) == string(c.cachedName[:c.cachedLen]) {
-		return c.cachedCmd
+	for i := range c.cmdCache {
+		e := &c.cmdCache[i]
+		if e.cmd != nil && len(name) == e.n && string(name) == string(e.name[:e.n]) {
+			return e.cmd
+		}
 	}
 	cmd := r.lookup(name)
-	if cmd != nil && len(name) <= len(c.cachedName) {
-		c.cachedLen = copy(c.cachedName[:], name)
-		c.cachedCmd = cmd
+	if cmd != nil && len(name) <= len(c.cmdCache[0].name) {
+		c.cmdCache[1] = c.cmdCache[0]
+		e := &c.cmdCache[0]
+		e.n = copy(e.name[:], name)
+		e.cmd = cmd
 	}
 	return cmd
 }

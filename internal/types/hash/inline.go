@@ -16,15 +16,15 @@ func (h *Hash) AppendInline(dst []byte, max int) (b []byte, ok bool) {
 	return append(dst, h.lp...), true
 }
 
-// FromInline returns the packed hash whose packed form is b, copied into
-// buf's storage when it is large enough (pass the PackedForm of a hash
-// nobody uses any more, or nil). b is trusted; DecodePacked checks bytes
-// from outside.
-func FromInline(b, buf []byte) *Hash {
-	if cap(buf) < len(b) {
+// LoadInline makes h the packed hash whose packed form is b, reusing h's
+// buffer when it is large enough (h may be a zero Hash, or a hash nobody
+// uses any more). b is trusted; DecodePacked checks bytes from outside.
+func (h *Hash) LoadInline(b []byte) {
+	buf := h.lp
+	if h.t != nil || cap(buf) < len(b) {
 		buf = make([]byte, 0, allocSize(max(64, len(b)+len(b)/2)))
 	}
-	return &Hash{lp: append(buf[:0], b...)}
+	*h = Hash{lp: append(buf[:0], b...)}
 }
 
 // PackedForm returns the packed form, aliasing the hash (valid until it

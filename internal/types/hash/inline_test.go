@@ -17,8 +17,8 @@ func TestInlineRoundTrip(t *testing.T) {
 	if !ok || !bytes.Equal(b[1:], pk) {
 		t.Fatalf("AppendInline %v %q", ok, b)
 	}
-	for _, buf := range [][]byte{nil, make([]byte, 0, 128)} {
-		got := FromInline(b[1:], buf)
+	for _, got := range []*Hash{{}, New()} {
+		got.LoadInline(b[1:])
 		if v, ok := got.Get([]byte("f1"), 0); !ok || string(v) != "v1" || got.Len() != 2 {
 			t.Fatal("round trip differs")
 		}

@@ -21,11 +21,12 @@ func (l *List) AppendInline(dst []byte, max int) (b []byte, ok bool) {
 	return append(dst, l.lp[4:len(l.lp)-1]...), true
 }
 
-// FromInline returns the listpack-encoded list whose inline form is b,
-// built in buf's storage when it is large enough (pass the listpack of a
-// list nobody uses any more, see Listpack, or nil).
-func FromInline(b, buf []byte) *List {
+// LoadInline makes l the listpack-encoded list whose inline form is b,
+// reusing l's listpack buffer when it is large enough (l may be a zero
+// List, or a list nobody uses any more).
+func (l *List) LoadInline(b []byte) {
 	n := len(b) + 5
+	buf := l.lp
 	if cap(buf) < n {
 		buf = make([]byte, 0, max(64, n+n/2)) // room for a few pushes
 	}
@@ -33,7 +34,7 @@ func FromInline(b, buf []byte) *List {
 	binary.LittleEndian.PutUint32(lp, uint32(n))
 	copy(lp[4:], b)
 	lp[n-1] = lpEOF
-	return &List{lp: lp}
+	*l = List{lp: lp}
 }
 
 // Listpack returns the list's listpack, aliasing the list (valid until it

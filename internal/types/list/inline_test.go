@@ -27,7 +27,8 @@ func TestInlineRoundTrip(t *testing.T) {
 			t.Fatalf("%d elements: AppendInline %v, %d bytes for a %d-byte listpack", n, ok, len(b)-6, len(lp))
 		}
 		for _, buf := range [][]byte{nil, make([]byte, 3, 8), make([]byte, 0, 1<<14)} {
-			got := FromInline(b[6:], buf)
+			got := &List{lp: buf}
+			got.LoadInline(b[6:])
 			glp, _ := got.Listpack()
 			if !bytes.Equal(glp, lp) || got.Len() != n {
 				t.Fatalf("%d elements: round trip differs", n)
@@ -49,5 +50,9 @@ func TestInlineRoundTrip(t *testing.T) {
 	q.Push(&cfg, false, []byte(big), []byte(big))
 	if _, ok := q.AppendInline(nil, 1<<20); ok || !q.IsQuicklist() {
 		t.Fatal("a quicklist has an inline form")
+	}
+	q.LoadInline([]byte{1, 0, 0x01}) // a quicklist nobody uses can be reloaded
+	if q.IsQuicklist() || q.Len() != 1 {
+		t.Fatal("LoadInline over a quicklist")
 	}
 }

@@ -26,29 +26,26 @@ func (s *Set) AppendInline(dst []byte, max int) (b []byte, enc Encoding, ok bool
 	return dst, s.enc, false
 }
 
-// FromInline returns the set of encoding enc (Intset or Listpack) whose
-// inline form is b, built in buf's storage when it is large enough (pass
-// the PackedBuffer of a set nobody uses any more, or nil).
-func FromInline(enc Encoding, b, buf []byte) *Set {
+// LoadInline makes s the set of encoding enc (Intset or Listpack) whose
+// inline form is b, reusing s's buffer when it is large enough (s may be a
+// zero Set, or a set nobody uses any more).
+func (s *Set) LoadInline(enc Encoding, b []byte) {
+	buf := s.b
+	if s.enc == Hashtable {
+		buf = nil
+	}
 	if enc == Listpack {
-		return &Set{enc: Listpack, b: listpack.FromInline(b, buf)}
+		*s = Set{enc: Listpack, b: listpack.FromInline(b, buf)}
+		return
 	}
 	if len(b) <= 1 {
-		return &Set{enc: Intset, b: buf[:0]}
+		*s = Set{enc: Intset, b: buf[:0]}
+		return
 	}
 	n := len(b) - 1
 	if cap(buf) < n {
 		buf = make([]byte, 0, max(64, n+n/2))
 	}
-	return &Set{enc: Intset, width: b[n], b: append(buf[:0], b[:n]...)}
+	*s = Set{enc: Intset, width: b[n], b: append(buf[:0], b[:n]...)}
 }
 
-// PackedBuffer returns the buffer holding an intset's values or the
-// listpack (nil for a hashtable), for a caller done with the set to reuse
-// with FromInline.
-func (s *Set) PackedBuffer() []byte {
-	if s.enc == Hashtable {
-		return nil
-	}
-	return s.b
-}

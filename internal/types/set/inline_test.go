@@ -38,8 +38,9 @@ func TestInlineRoundTrip(t *testing.T) {
 		if !ok || enc != s.Encoding() {
 			t.Fatalf("%s: AppendInline %v %v", name, ok, enc)
 		}
-		for _, buf := range [][]byte{nil, make([]byte, 0, 256)} {
-			got := FromInline(enc, b, buf)
+		for _, reuse := range []*Set{{}, build("z", "y"), NewIntset(), NewHashtable(2)} {
+			got := reuse
+			got.LoadInline(enc, b)
 			if got.Encoding() != s.Encoding() || !slices.Equal(members(got), members(s)) {
 				t.Fatalf("%s: round trip %v %v", name, members(got), members(s))
 			}

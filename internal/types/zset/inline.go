@@ -16,10 +16,10 @@ func (z *ZSet) AppendInline(dst []byte, max int) (b []byte, ok bool) {
 	return listpack.AppendInline(dst, z.lp), true
 }
 
-// FromInline returns the listpack-encoded sorted set whose inline form is
-// b, built in buf's storage when it is large enough (pass the listpack of
-// a set nobody uses any more, see Listpack, or nil).
-func FromInline(b, buf []byte) *ZSet { return &ZSet{lp: listpack.FromInline(b, buf)} }
+// LoadInline makes z the listpack-encoded sorted set whose inline form is
+// b, reusing z's listpack buffer when it is large enough (z may be a zero
+// ZSet, or a set nobody uses any more).
+func (z *ZSet) LoadInline(b []byte) { *z = ZSet{lp: listpack.FromInline(b, z.lp)} }
 
 // Listpack returns the listpack, aliasing the set (valid until it
 // changes), and true when the set has the listpack encoding.

@@ -18,8 +18,8 @@ func TestInlineRoundTrip(t *testing.T) {
 	if !ok || len(b) != len(lp)-5 {
 		t.Fatalf("AppendInline %v, %d bytes for %d", ok, len(b), len(lp))
 	}
-	for _, buf := range [][]byte{nil, make([]byte, 0, 128)} {
-		got := FromInline(b, buf)
+	for _, got := range []*ZSet{{}, New(1, 1, DefaultLimits), NewSkiplist(2)} {
+		got.LoadInline(b)
 		glp, _ := got.Listpack()
 		if !bytes.Equal(glp, lp) || got.Len() != 3 {
 			t.Fatal("round trip differs")
