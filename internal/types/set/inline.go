@@ -48,4 +48,3 @@ func (s *Set) LoadInline(enc Encoding, b []byte) {
 	}
 	*s = Set{enc: Intset, width: b[n], b: append(buf[:0], b[:n]...)}
 }
-
