@@ -393,6 +393,15 @@ func TestCountPaths(t *testing.T) {
 				t.Fatalf("len %d: %d %d", n, Count(b), countWords(b))
 			}
 		}
+		// Every alignment of the start (the vector loads begin on a
+		// cache line).
+		big := randBytes(r, 4096)
+		for off := 0; off < 128; off++ {
+			b := big[off : off+700+off*7]
+			if Count(b) != countWords(b) {
+				t.Fatalf("offset %d: %d, want %d", off, Count(b), countWords(b))
+			}
+		}
 	})
 }
 
@@ -410,8 +419,9 @@ func TestCombinePaths(t *testing.T) {
 				if !bytes.Equal(a, b) {
 					t.Fatalf("op %d len %d: paths differ", op, n)
 				}
-				x, y := randBytes(r, n), make([]byte, n)
-				combine(op, y, x, s) // into a third slice
+				x, y := randBytes(r, n), make([]byte, n+64)
+				y = y[round%64 : round%64+n] // any alignment
+				combine(op, y, x, s)         // into a third slice
 				combineWords(op, x, x, s)
 				if !bytes.Equal(x, y) {
 					t.Fatalf("op %d len %d: three-operand paths differ", op, n)

@@ -33,6 +33,18 @@ func notAVX512(dst, a *byte, n int)
 // may be a): AVX-512 or AVX2 for the vector blocks where the CPU has them,
 // 64-bit words for the rest.
 func combine(op Op, d, a, b []byte) {
+	if (useAVX2 || useAVX512) && len(d) >= 128 {
+		// Store within cache lines: a store across two lines costs two
+		// (the bytes before the first line boundary go word by word).
+		if head := int(-uintptr(unsafe.Pointer(unsafe.SliceData(d))) & 63); head > 0 {
+			var bh []byte
+			if op != Not {
+				bh, b = b[:head], b[head:]
+			}
+			combineWords(op, d[:head], a[:head], bh)
+			d, a = d[head:], a[head:]
+		}
+	}
 	if len(d) >= 32 && (useAVX2 || useAVX512) {
 		width, n := 32, 0
 		if useAVX512 && len(d) >= 64 {
