@@ -8,6 +8,10 @@
 #            consumer c, so they are all pending; for XADD s is deleted.
 #   hll:     ten dense HyperLogLogs h0..h9 of 20000 elements each (once).
 #   bits:    two 1 MB strings of seeded random bytes, big and big2 (once).
+#   zset1m:  the sorted set z of ZSET_N members (default 1000000) named
+#            like redis-benchmark's __rand_int__ (12-digit 000000000000..),
+#            each with a seeded random integer score in [0, ZSET_N) (once;
+#            run.sh with RANDKEYS=ZSET_N so every lookup hits a member).
 set -euo pipefail
 PORT=${PORT:?} TEST=${TEST:-}
 cli() { redis-cli -p "$PORT" "$@"; }
@@ -31,5 +35,13 @@ bits)
     python3 -c "import random,sys; random.seed('$k'); sys.stdout.buffer.write(random.randbytes(1<<20))" |
       cli -x set "$k" >/dev/null
   done
+  ;;
+zset1m)
+  n=${ZSET_N:-1000000}
+  [ "$(cli zcard z)" = "$n" ] && exit 0
+  cli del z >/dev/null
+  awk -v n="$n" 'BEGIN{srand(42); for(i=0;i<n;i+=1000){k=(n-i<1000)?n-i:1000; printf "*%d\r\n$4\r\nZADD\r\n$1\r\nz\r\n", 2+2*k
+    for(j=i;j<i+k;j++){s=int(rand()*n); printf "$%d\r\n%d\r\n$12\r\n%012d\r\n", length(s ""), s, j}}}' |
+    timeout 300 redis-cli -p "$PORT" --pipe >/dev/null
   ;;
 esac

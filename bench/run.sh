@@ -8,8 +8,9 @@
 #   N=200000 TESTS=set,get bench/run.sh
 #   MEMORY=1 bench/run.sh              # also load 1,000,000 keys and compare memory
 #   TESTS= CMDS='XADD s * f v|PFCOUNT h1 h2' SETUP='PFADD h1 a|PFADD h2 b' bench/run.sh
-#                                      # arbitrary commands ('|'-separated, -r 100000
-#                                      # for __rand_int__), after SETUP on both servers
+#                                      # arbitrary commands ('|'-separated, -r RANDKEYS
+#                                      # (default 100000) for __rand_int__), after SETUP
+#                                      # on both servers
 #   PREP='bench/prep.sh streams' ...  # a shell command run before every test on each
 #                                      # server, with PORT set (data a test consumes)
 #
@@ -46,7 +47,7 @@ run() { # port pid pipeline test -> "rps cpu_s_per_million"
   local port=$1 pid=$2 p=$3 t=$4 before after rps what
   if [[ $t == cmd:* ]]; then
     read -r -a what <<<"${t#cmd:}"
-    what=(-r 100000 "${what[@]}")
+    what=(-r "${RANDKEYS:-100000}" "${what[@]}")
   else
     what=(-t "$t")
   fi

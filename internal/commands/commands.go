@@ -26,4 +26,5 @@ func Register(r *server.Registry) {
 	registerGeo(r)
 	registerSort(r)
 	registerInlineCodecs(r)
+	registerDump(r)
 }

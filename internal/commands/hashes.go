@@ -194,6 +194,23 @@ func (w *hashWriter) done() {
 	}
 }
 
+// alreadyExpired reports whether a field deadline has passed so that the
+// command deletes the fields instead of setting it (Valkey's
+// checkAlreadyExpired): in import mode the fields keep their past
+// deadline, for the import source to delete them.
+func alreadyExpired(c *server.Ctx, when int64) bool {
+	return when <= c.DB.Now && !c.Srv.Settings().ImportMode
+}
+
+// storedDeadline maps a deadline of 0 ms (EXAT 0, kept in import mode) to
+// 1 ms: the hash type uses 0 for "no TTL". Either is long past.
+func storedDeadline(when int64) int64 {
+	if when == 0 {
+		return 1
+	}
+	return when
+}
+
 // fieldsExpired counts fields reclaimed by a command (INFO expired_fields).
 func fieldsExpired(c *server.Ctx, n int) {
 	if n > 0 {
@@ -370,6 +387,10 @@ func hexpireGeneric(c *server.Ctx, base int64, seconds bool, name string) {
 	if err != nil {
 		c.Error(err)
 		return
+	}
+	if !alreadyExpired(c, when) {
+		cond |= hash.KeepPast // import mode keeps even a past deadline
+		when = storedDeadline(when)
 	}
 	key := c.Args[1]
 	w, err := hashWrite(c, key, false)
@@ -640,8 +661,9 @@ func cmdHGetEx(c *server.Ctx) {
 			c.Error(err)
 			return
 		}
-		setExpired = when <= c.DB.Now
+		setExpired = alreadyExpired(c, when)
 		setExpiry = !setExpired
+		when = storedDeadline(when)
 	}
 	fields := c.Args[fi:]
 	c.W.Array(len(fields))
@@ -658,7 +680,7 @@ func cmdHGetEx(c *server.Ctx) {
 				fieldsExpired(c, 1)
 			}
 		case setExpiry:
-			if h.SetExpire(f, when, 0, c.DB.Now) == hash.ExpireSet {
+			if h.SetExpire(f, when, hash.KeepPast, c.DB.Now) == hash.ExpireSet {
 				changes++
 			}
 		case o.persist:
@@ -1057,7 +1079,8 @@ func cmdHSetEx(c *server.Ctx) {
 			c.Error(err)
 			return
 		}
-		setExpired = when <= c.DB.Now
+		setExpired = alreadyExpired(c, when)
+		when = storedDeadline(when)
 	}
 	pairs := c.Args[fi:]
 	if fnx || fxx {

@@ -376,6 +376,7 @@ func expireGeneric(c *server.Ctx, base, unit int64, name string) {
 		e.Delete()
 		c.Srv.Keyspace().Stats.ExpiredKeys.Add(1)
 		c.Modified(key, "expired")
+		c.PropagateExpiredDelete(key)
 		c.W.Int(1)
 		return
 	}
@@ -384,6 +385,12 @@ func expireGeneric(c *server.Ctx, base, unit int64, name string) {
 	}
 	e.SetExpire(when)
 	c.Modified(key, "expire")
+	if c.Propagating() && name != "pexpireat" {
+		// Propagated as an absolute deadline in ms (Valkey keeps the
+		// condition flags).
+		args := [][]byte{[]byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10)}
+		c.PropagateAs(append(args, c.Args[3:]...)...)
+	}
 	c.W.Int(1)
 }
 
@@ -658,6 +665,7 @@ func cmdFlushdb(c *server.Ctx) {
 	var n int
 	c.FlushingDBs(c.DB.Index(), -1, func() { n = c.Srv.Keyspace().FlushDB(c.DB) }) // touches WATCHes (multi.go)
 	c.ModifiedN(int64(n))
+	c.ForcePropagate() // even when it was empty: replicas flush too
 	c.Flushed(c.DB.Index())
 	c.W.OK()
 }
@@ -670,6 +678,7 @@ func cmdFlushall(c *server.Ctx) {
 	var n int
 	c.FlushingDBs(-1, -1, func() { n = c.Srv.Keyspace().FlushAll(c.DB, async) }) // touches WATCHes (multi.go)
 	c.ModifiedN(int64(n))
+	c.ForcePropagate() // even when it was empty: replicas flush too
 	c.Flushed()
 	c.W.OK()
 }

@@ -540,6 +540,9 @@ func mpop(c *server.Ctx, a *mpopArgs) (ok bool, err error) {
 		c.W.Bulk(key)
 		n := popRange(c, key, l, &cfg, a.head, a.count)
 		moreChanges(c, n-1)
+		if c.Propagating() { // [B]LMPOP is propagated as [LR]POP key count
+			c.PropagateAs(popName(a.head), key, strconv.AppendInt(nil, int64(n), 10))
+		}
 		return true, nil
 	}
 	return false, nil
@@ -756,7 +759,18 @@ func lmove(c *server.Ctx, from, to bool) {
 	v, _ := l.Pop(from, buf[:0])
 	pushTo(c, dstKey, dst, de, &cfg, to, v)
 	listRemoved(c, src, l, &cfg, from)
+	// Valkey counts a move as one change (the pop's): the push only
+	// signals the destination.
+	moreChanges(c, -1)
 	c.W.Bulk(v)
+}
+
+// popName is the non-blocking pop a list pop is propagated as.
+func popName(head bool) []byte {
+	if head {
+		return []byte("LPOP")
+	}
+	return []byte("RPOP")
 }
 
 func cmdBLPop(c *server.Ctx) { blockingPop(c, true) }
@@ -784,6 +798,7 @@ func blockingPop(c *server.Ctx, head bool) {
 		var buf [64]byte
 		v, _ := l.Pop(head, buf[:0])
 		listRemoved(c, key, l, &cfg, head)
+		c.PropagateAs(popName(head), key) // B[LR]POP is propagated as [LR]POP
 		c.W.Array(2)
 		c.W.Bulk(key)
 		c.W.Bulk(v)
@@ -816,6 +831,11 @@ func blmove(c *server.Ctx, from, to bool, timeout []byte) {
 	}
 	if l, _, err := lookupList(c.DB, c.Args[1], false); err != nil || (l != nil && l.Len() > 0) {
 		lmove(c, from, to)
+		if len(c.Args) == 6 { // propagated without the wait: LMOVE, RPOPLPUSH
+			c.PropagateAs([]byte("LMOVE"), c.Args[1], c.Args[2], c.Args[3], c.Args[4])
+		} else {
+			c.PropagateAs([]byte("RPOPLPUSH"), c.Args[1], c.Args[2])
+		}
 		return
 	}
 	if !c.Block(c.Args[1:2], keyspace.TypeList, deadline) {

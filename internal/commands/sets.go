@@ -341,6 +341,7 @@ func cmdSPop(c *server.Ctx) {
 	var buf [64]byte
 	m := s.Pop(newRand(), buf[:0])
 	c.Modified(key, "spop")
+	c.PropagateAs([]byte("SREM"), key, m) // the member chosen, not the choice
 	c.W.Bulk(m)
 	if s.Len() == 0 {
 		e.Delete()
@@ -376,10 +377,34 @@ func spopCount(c *server.Ctx, key []byte) {
 		replySetMembers(c, &s.Set)
 		e.Delete()
 		c.Notify(key, "del")
+		if c.Propagating() { // the whole set went: propagated as its deletion
+			del := "DEL"
+			if h := c.Srv.Hot(); h != nil && h.LazyfreeLazyServerDel.Load() {
+				del = "UNLINK"
+			}
+			c.PropagateAs([]byte(del), key)
+		}
 		return
 	}
 	c.W.Set(int(count))
-	s.PopN(newRand(), int(count), setLimits(c), func(m []byte) { c.W.Bulk(m) })
+	if !c.Propagating() {
+		s.PopN(newRand(), int(count), setLimits(c), func(m []byte) { c.W.Bulk(m) })
+		syncSetEncoding(e, s)
+		return
+	}
+	// Propagated as SREMs of the members chosen, 1024 per command.
+	c.NoPropagate()
+	srem := [][]byte{[]byte("SREM"), key}
+	s.PopN(newRand(), int(count), setLimits(c), func(m []byte) {
+		c.W.Bulk(m)
+		if srem = append(srem, append([]byte(nil), m...)); len(srem) == 2+1024 {
+			c.AlsoPropagate(srem...)
+			srem = srem[:2]
+		}
+	})
+	if len(srem) > 2 {
+		c.AlsoPropagate(srem...)
+	}
 	syncSetEncoding(e, s)
 }
 

@@ -245,6 +245,7 @@ type addTrimArgs struct {
 	seqGiven   bool
 	noMkStream bool
 	idPos      int // XADD: the ID argument's index
+	trimArgPos int // the MAXLEN/MINID threshold argument's index
 }
 
 // parseAddTrim parses XADD's or XTRIM's options as Valkey's
@@ -282,6 +283,7 @@ func parseAddTrim(c *server.Ctx, xadd bool) (addTrimArgs, error) {
 			a.trim.MaxLen = n
 			i++
 			a.trim.Strategy = stream.TrimMaxLen
+			a.trimArgPos = i
 		case server.EqualFold(opt, "minid") && more > 0:
 			if a.trim.Strategy != 0 {
 				return a, errs.StreamMaxLenMinID
@@ -300,6 +302,7 @@ func parseAddTrim(c *server.Ctx, xadd bool) (addTrimArgs, error) {
 			a.trim.MinID = id
 			i++
 			a.trim.Strategy = stream.TrimMinID
+			a.trimArgPos = i
 		case server.EqualFold(opt, "limit") && more > 0:
 			n, err := parseLongLong(args[i+1], nil)
 			if err != nil {
@@ -338,6 +341,12 @@ func finishAddTrim(c *server.Ctx, a *addTrimArgs, limitGiven, xadd bool) error {
 	}
 	if !xadd && t.Strategy == 0 {
 		return errs.StreamXTrimNoStrategy
+	}
+	if c.Client.Flags()&server.ClientPrimary != 0 {
+		// From the primary: its approximate trim was rewritten as the
+		// exact one it did (propagateTrim), to be obeyed without a limit.
+		t.Limit = 0
+		return nil
 	}
 	switch {
 	case limitGiven:
@@ -421,7 +430,50 @@ func cmdXAdd(c *server.Ctx) {
 	if a.trim.Strategy != 0 && s.Trim(a.trim) > 0 {
 		c.Notify(key, "xtrim") // part of the one change XADD counts
 	}
+	if c.Propagating() {
+		// Replicas must add the same ID and trim the same entries.
+		var idArg []byte
+		if !a.idGiven || !a.seqGiven {
+			idArg = id.Append(nil)
+		}
+		propagateAddTrim(c, &s.Stream, &a, idArg)
+	}
 	c.DB.SignalReady(key) // new data for XREAD/XREADGROUP waiters
+}
+
+// propagateAddTrim makes XADD or XTRIM propagate deterministically, as
+// Valkey's streamRewriteApproxSpecifier/streamRewriteTrimArgument and
+// XADD's ID rewrite: an approximate trim as the exact one it amounted to
+// ("MAXLEN = <length now>", "MINID = <first entry now>"), and an ID that
+// was generated (idArg, nil if given in full) in place of the ID argument.
+func propagateAddTrim(c *server.Ctx, s *stream.Stream, a *addTrimArgs, idArg []byte) {
+	approx := a.trim.Strategy != 0 && a.trim.Approx
+	if !approx && idArg == nil {
+		return // verbatim
+	}
+	args := append([][]byte(nil), c.Args...)
+	if approx {
+		args[a.trimArgPos-1] = []byte("=") // the "~"
+		if a.trim.Strategy == stream.TrimMaxLen {
+			args[a.trimArgPos] = strconv.AppendUint(nil, s.Len(), 10)
+		} else {
+			args[a.trimArgPos] = trimmedFirstID(s).Append(nil)
+		}
+	}
+	if idArg != nil {
+		args[a.idPos] = idArg
+	}
+	c.PropagateAs(args...)
+}
+
+// trimmedFirstID is the MINID an approximate trim propagates: the first
+// entry left, deleted or not, or the largest ID when no node is left (as
+// Valkey's streamGetEdgeID without skipping tombstones).
+func trimmedFirstID(s *stream.Stream) stream.ID {
+	if s.Nodes() == 0 {
+		return stream.MaxID
+	}
+	return s.FirstEntryID()
 }
 
 // cmdXTrim: XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count].
@@ -445,6 +497,9 @@ func cmdXTrim(c *server.Ctx) {
 	if n > 0 {
 		c.Modified(key, "xtrim")
 		c.ModifiedN(n - 1)
+		if c.Propagating() {
+			propagateAddTrim(c, &s.Stream, &a, nil)
+		}
 	}
 	c.W.Int(n)
 }

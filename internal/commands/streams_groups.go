@@ -3,9 +3,20 @@ package commands
 // Consumer groups (XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM) and XINFO,
 // as Valkey 9's t_stream.c. The type work is in internal/types/stream
 // (group.go); these handlers parse, check in Valkey's order and reply.
+//
+// Propagation (replicas, AOF), as Valkey: XGROUP, XACK, XSETID go
+// verbatim. XREADGROUP, XCLAIM and XAUTOCLAIM never go themselves (their
+// effect depends on the clock and on the PEL); what they did goes as
+// idempotent commands instead: every PEL entry they created, moved or
+// found deleted as "XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n
+// FORCE JUSTID LASTID last-id" (a replica without the entry drops its
+// PEL entry), a new last delivered ID as "XGROUP SETID key group id
+// ENTRIESREAD n", and a consumer that a NOACK read created as "XGROUP
+// CREATECONSUMER key group consumer".
 
 import (
 	"math"
+	"strconv"
 
 	"petrel/internal/cmdspec"
 	"petrel/internal/errs"
@@ -325,9 +336,62 @@ func cmdXPending(c *server.Ctx) {
 	w.Finish(d, written)
 }
 
+// --- propagation ----------------------------------------------------------------
+
+// propagateClaim adds the XCLAIM that makes a replica's PEL entry id (the
+// ID argument as given) of group like p, with lastID as the group's last
+// delivered ID (Valkey's streamPropagateXCLAIM).
+func propagateClaim(c *server.Ctx, key, group, id []byte, p *stream.Pending, lastID stream.ID) {
+	if !c.Propagating() || p == nil || p.Consumer == nil {
+		return
+	}
+	c.AlsoPropagate([]byte("XCLAIM"), key, group, []byte(p.Consumer.Name()), []byte("0"), id,
+		[]byte("TIME"), strconv.AppendInt(nil, p.DeliveryTime, 10),
+		[]byte("RETRYCOUNT"), strconv.AppendUint(nil, p.DeliveryCount, 10),
+		[]byte("FORCE"), []byte("JUSTID"), []byte("LASTID"), lastID.Append(nil))
+}
+
+// propagateGroupID adds the XGROUP SETID that gives a replica's group g
+// its last delivered ID and read counter (Valkey's streamPropagateGroupID).
+func propagateGroupID(c *server.Ctx, key, group []byte, g *stream.Group) {
+	if !c.Propagating() {
+		return
+	}
+	c.AlsoPropagate([]byte("XGROUP"), []byte("SETID"), key, group, g.LastID().Append(nil),
+		[]byte("ENTRIESREAD"), strconv.AppendInt(nil, g.EntriesRead(), 10))
+}
+
+// propagateConsumerCreated adds the XGROUP CREATECONSUMER of a consumer a
+// NOACK read created: no XCLAIM will create it on the replica.
+func propagateConsumerCreated(c *server.Ctx, key, group, consumer []byte) {
+	c.AlsoPropagate([]byte("XGROUP"), []byte("CREATECONSUMER"), key, group, consumer)
+}
+
+// propagateDelivered propagates what XREADGROUP did to group g of s by
+// delivering new entries from start on, prevLast being the group's last
+// ID before: each entry now pending as an XCLAIM (with the last ID as it
+// was when that entry was read: the entry's own), then the group's new
+// last ID. The entries delivered are the live ones from start to the
+// new last ID, as the read took them in order.
+func propagateDelivered(c *server.Ctx, key, group []byte, s *stream.Stream, g *stream.Group, start, prevLast stream.ID, noack bool) {
+	if !c.Propagating() || g.LastID() == prevLast {
+		return
+	}
+	if !noack {
+		var buf [48]byte
+		it := s.Range(start, g.LastID(), false)
+		for it.Next() {
+			id := it.ID()
+			propagateClaim(c, key, group, id.Append(buf[:0]), g.Pending(id), id)
+		}
+	}
+	propagateGroupID(c, key, group, g)
+}
+
 // cmdXClaim: XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms]
 // [TIME unix-ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id].
 func cmdXClaim(c *server.Ctx) {
+	c.NoPropagate() // what it did goes as idempotent XCLAIMs
 	args := c.Args
 	key := args[1]
 	sv, g, err := groupOf(c, key, args[2])
@@ -404,10 +468,12 @@ func cmdXClaim(c *server.Ctx) {
 	d := w.DeferArray()
 	n := 0
 	var dirty int64
-	for _, id := range ids {
+	for i, id := range ids {
+		idArg := args[5+i] // propagated as given, as Valkey
 		p := g.Pending(id)
 		if !s.Exists(id) {
 			if p != nil { // the entry is gone: so is its PEL entry
+				propagateClaim(c, key, args[2], idArg, p, g.LastID())
 				g.Forget(id)
 				dirty++
 			}
@@ -420,6 +486,7 @@ func cmdXClaim(c *server.Ctx) {
 			continue
 		}
 		g.Claim(id, cons, now, stream.ClaimOptions{DeliveryTime: deliveryTime, RetryCount: retryCount, JustID: justID})
+		propagateClaim(c, key, args[2], idArg, g.Pending(id), g.LastID())
 		if justID {
 			writeID(w, id)
 		} else {
@@ -429,7 +496,9 @@ func cmdXClaim(c *server.Ctx) {
 		dirty++
 	}
 	if raised && dirty == 0 {
-		dirty++ // Valkey counts the new last ID alone when nothing else changed
+		// No XCLAIM carries the new last ID: it goes alone, as in Valkey.
+		propagateGroupID(c, key, args[2], g)
+		dirty++
 	}
 	c.ModifiedN(dirty)
 	w.Finish(d, n)
@@ -455,6 +524,7 @@ const xautoclaimAttempts = 10
 // [COUNT count] [JUSTID]: claim up to count idle entries from start on;
 // reply [next cursor, claimed entries, IDs found deleted].
 func cmdXAutoClaim(c *server.Ctx) {
+	c.NoPropagate() // what it did goes as idempotent XCLAIMs
 	args := c.Args
 	key := args[1]
 	minIdle, err := parseLongLong(args[4], errs.StreamXAutoClaimMinIdle)
@@ -521,12 +591,18 @@ func cmdXAutoClaim(c *server.Ctx) {
 		}
 		next, more := id.Incr()
 		if !s.Exists(id) {
+			if c.Propagating() {
+				propagateClaim(c, key, args[2], id.Append(nil), p, g.LastID())
+			}
 			g.Forget(id)
 			dirty++
 			deleted = append(deleted, id)
 			count--
 		} else if minIdle == 0 || now-p.DeliveryTime >= minIdle {
 			g.Claim(id, cons, now, stream.ClaimOptions{DeliveryTime: now, RetryCount: -1, JustID: justID})
+			if c.Propagating() {
+				propagateClaim(c, key, args[2], id.Append(nil), g.Pending(id), g.LastID())
+			}
 			if justID {
 				writeID(&body, id)
 			} else {

@@ -159,6 +159,7 @@ func resolveReadIDs(c *server.Ctx, a *xreadArgs, ids []stream.ID, groups []*stre
 }
 
 func xread(c *server.Ctx, xreadgroup bool) {
+	c.NoPropagate() // XREADGROUP's effects go as XCLAIM/XGROUP (streams_groups.go)
 	a, err := parseXRead(c, xreadgroup)
 	if err != nil {
 		c.Error(err)
@@ -205,6 +206,9 @@ func xread(c *server.Ctx, xreadgroup bool) {
 			if consumer = g.Consumer(a.consumer); consumer == nil {
 				consumer = g.CreateConsumer(a.consumer, now)
 				notified(c, key, "xgroup-createconsumer")
+				if a.noack {
+					propagateConsumerCreated(c, key, a.group, a.consumer)
+				}
 			}
 			consumer.SeenTime = now
 		} else if s.Len() > 0 && gt.Less(s.LastLiveID()) {
@@ -229,7 +233,9 @@ func xread(c *server.Ctx, xreadgroup bool) {
 		case history:
 			writeHistory(w, s, groups[i], consumer, start, a.count, now)
 		case groups != nil:
+			prevLast := groups[i].LastID()
 			writeDelivered(w, s, groups[i], consumer, start, a.count, now, a.noack)
+			propagateDelivered(c, key, a.group, s, groups[i], start, prevLast, a.noack)
 		default:
 			writeEntries(w, s, start, stream.MaxID, a.count, false)
 		}

@@ -24,6 +24,7 @@ package commands
 import (
 	"bytes"
 	"math"
+	"strconv"
 
 	"petrel/internal/errs"
 	"petrel/internal/keyspace"
@@ -150,6 +151,7 @@ func expireTooLate(c *server.Ctx, e keyspace.Entry, key []byte) {
 	e.Delete()
 	c.DB.Keyspace().Stats.ExpiredKeys.Add(1)
 	c.Modified(key, "expired")
+	c.PropagateExpiredDelete(key)
 }
 
 // optFlag consumes the next argument if it is the option name. Valkey
@@ -293,12 +295,34 @@ func setGeneric(c *server.Ctx, key, val []byte, o *setOpts, invalid error, intRe
 	if o.expKind != expNone {
 		c.Notify(key, "expire")
 	}
+	if c.Propagating() {
+		propagateSet(c, key, val, o, when)
+	}
 	switch {
 	case o.get:
 	case intReply:
 		c.W.Int(1)
 	default:
 		c.W.OK()
+	}
+}
+
+// propagateSet gives SET (SETEX, PSETEX, SETNX) its deterministic form,
+// as Valkey: a relative expire becomes SET key value PXAT ms; without an
+// expire, GET options are dropped.
+func propagateSet(c *server.Ctx, key, val []byte, o *setOpts, when int64) {
+	switch {
+	case o.expKind != expNone && o.expKind != expPXAT:
+		c.PropagateAs([]byte("SET"), key, val, []byte("PXAT"), strconv.AppendInt(nil, when, 10))
+	case o.get && o.expKind == expNone:
+		args := make([][]byte, 0, len(c.Args))
+		for i, a := range c.Args {
+			if i >= 3 && len(a) == 3 && equalFoldASCII(a, "get") {
+				continue
+			}
+			args = append(args, a)
+		}
+		c.PropagateAs(args...)
 	}
 }
 
@@ -359,6 +383,7 @@ func cmdDelIfEq(c *server.Ctx) {
 	default:
 		e.Delete()
 		c.Modified(key, "del")
+		c.PropagateAs([]byte("DEL"), key)
 		c.W.Int(1)
 	}
 }
@@ -389,6 +414,7 @@ func cmdGetDel(c *server.Ctx) {
 		replyValue(c.W, e)
 		e.Delete()
 		c.Modified(key, "del")
+		c.PropagateAs([]byte("DEL"), key)
 	}
 }
 
@@ -428,9 +454,13 @@ func cmdGetEx(c *server.Ctx) {
 		}
 		e.SetExpire(when)
 		c.Modified(key, "expire")
+		if c.Propagating() {
+			c.PropagateAs([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
+		}
 	case o.persist && e.Expire() != 0:
 		e.SetExpire(0)
 		c.Modified(key, "persist")
+		c.PropagateAs([]byte("PERSIST"), key)
 	}
 }
 
@@ -471,6 +501,7 @@ func cmdGetSet(c *server.Ctx) {
 	}
 	storeString(c.DB, key, c.Args[2], e, ok, 0)
 	c.Modified(key, "set")
+	c.PropagateAs([]byte("SET"), key, c.Args[2])
 }
 
 // INCR key
@@ -539,6 +570,7 @@ func cmdIncrByFloat(c *server.Ctx) {
 	}
 	c.DB.SetStringEnc(key, out, enc, 0, expire)
 	c.Modified(key, "incrbyfloat")
+	c.PropagateAs([]byte("SET"), key, out, []byte("KEEPTTL")) // exact on replicas whatever their float formatting
 	c.W.Bulk(out)
 }
 

@@ -29,6 +29,8 @@ package commands
 import (
 	"bytes"
 	"math"
+	"strconv"
+	"strings"
 
 	"petrel/internal/errs"
 	"petrel/internal/glob"
@@ -834,7 +836,8 @@ func zpopGeneric(c *server.Ctx, keys [][]byte, max, emitKey bool, count int64, n
 		c.W.Array(0)
 		return
 	}
-	if count == -1 {
+	single := count == -1
+	if single {
 		count = 1
 	}
 	n := int(min(count, int64(z.Len())))
@@ -843,6 +846,13 @@ func zpopGeneric(c *server.Ctx, keys [][]byte, max, emitKey bool, count int64, n
 		event = "zpopmax"
 	}
 	c.Modified(key, event)
+	if emitKey && c.Propagating() { // [B]ZMPOP, BZPOP*: propagated as ZPOPMIN/ZPOPMAX
+		if single {
+			c.PropagateAsStrings(strings.ToUpper(event), string(key))
+		} else {
+			c.PropagateAsStrings(strings.ToUpper(event), string(key), strconv.Itoa(n))
+		}
+	}
 	switch {
 	case !nested && !emitKey:
 		c.W.Array(2 * n)

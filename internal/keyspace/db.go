@@ -35,6 +35,17 @@ type DB struct {
 	// Held says the caller holds every shard lock (EXEC, a script): the
 	// whole-keyspace operations given this view take no locks.
 	Held bool
+	// Expired receives the keys this view's lookups find expired and
+	// delete, for the command's propagation (nil: the keyspace's
+	// ExpiredSink, which propagates each at once).
+	Expired ExpiredSink
+}
+
+// ExpiredSink is told of each key deleted because its TTL passed, with
+// the key's shard locked, so that the deletion is propagated (as DEL or
+// UNLINK) in order with the changes around it.
+type ExpiredSink interface {
+	KeyExpired(db int, key []byte)
 }
 
 // View returns a view of database db at time now (unix ms).
@@ -96,6 +107,11 @@ func (db DB) lookupFor(key []byte, touch, write bool) (Entry, bool) {
 func (db DB) expireLocked(sh *shard, t *kvtable.Table, r kvtable.Ref) {
 	if db.ks.OnExpire != nil {
 		db.ks.OnExpire(db.idx, t.Key(r))
+	}
+	if sink := db.Expired; sink != nil {
+		sink.KeyExpired(db.idx, t.Key(r))
+	} else if sink := db.ks.ExpiredSink; sink != nil {
+		sink.KeyExpired(db.idx, t.Key(r))
 	}
 	sh.releaseRecordLocked(t, r)
 	t.DeleteRef(r)

@@ -50,6 +50,10 @@ type Keyspace struct {
 	// uses it for the "expired" keyspace event and for propagation as DEL.
 	OnExpire func(db int, key []byte)
 
+	// ExpiredSink propagates the expiry deletions of views that have no
+	// sink of their own (the active cycle's). May be nil.
+	ExpiredSink ExpiredSink
+
 	// OnFieldsExpired is called, with the key's shard locked, after the
 	// active expiry cycle reclaimed n elements of key whose own deadlines
 	// passed (Valkey's "hexpired" event and HDEL propagation), with

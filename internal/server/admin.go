@@ -5,6 +5,7 @@ package server
 func registerAdmin(r *Registry) {
 	registerClientCmds(r)
 	registerServerCmds(r)
-	registerPubSub(r)  // pubsub.go
-	registerMonitor(r) // monitor.go
+	registerPubSub(r)      // pubsub.go
+	registerMonitor(r)     // monitor.go
+	registerReplication(r) // replication.go
 }

@@ -271,6 +271,10 @@ func (s *Server) serveWaiter(bc *blockedClient, key string) {
 	}
 	db := s.ks.View(bc.db, start.UnixMilli())
 	db.NoTouch = bc.noTouch
+	propagating := s.repl.on.Load()
+	if propagating {
+		db.Expired = bc.c.expirySink()
+	}
 	if e, ok := db.Peek([]byte(key)); (!ok || e.Type() != bc.typ) && !bc.w.NoKey {
 		s.ks.Unlock(mask)
 		bc.state.Store(bWaiting)
@@ -281,6 +285,10 @@ func (s *Server) serveWaiter(bc *blockedClient, key string) {
 	*ctx = Ctx{Srv: s, Client: bc.c, Args: bc.args, W: &bc.reply, DB: db, Spec: bc.cmd.spec, Now: start, locked: mask}
 	replyStart := len(bc.reply.Buf)
 	bc.cmd.handler(ctx)
+	if propagating {
+		ctx.propagateCommand() // its deterministic form (BLPOP as LPOP): propagate.go
+		s.endUnit(bc.c, false)
+	}
 	s.ks.Unlock(ctx.locked)
 	if bc.reblocked {
 		bc.reblocked = false

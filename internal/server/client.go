@@ -24,6 +24,13 @@ const (
 // connections (CLIENT LIST, CLIENT KILL, INFO); everything else belongs to
 // the connection's own goroutine.
 type Client struct {
+	// unit collects the effects of the execution unit the client runs,
+	// and expSink its lazy expiries, for the propagation stream
+	// (propagate.go). A scripting client shares its caller's unit.
+	unit        *propUnit
+	expSink     keyExpiredSink
+	replicaPort int // REPLCONF listening-port (replication.go)
+
 	srv  *Server
 	ID   int64
 	conn net.Conn

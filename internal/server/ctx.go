@@ -25,6 +25,9 @@ type Ctx struct {
 
 	locked keyspace.Mask // shards the dispatcher locked for this command
 	held   keyspace.Mask // shards a caller (EXEC, a script) already holds
+
+	dirty int64   // changes counted by Modified: the command is propagated if any
+	prop  ctxProp // propagation choices (propagate.go)
 }
 
 // Error writes err as an error reply.
@@ -35,6 +38,7 @@ func (c *Ctx) Error(err error) { c.W.Error(errs.Text(err)) }
 // where WATCH invalidation, client-side caching, keyspace events and
 // propagation hook in.
 func (c *Ctx) Modified(key []byte, event string) {
+	c.dirty++
 	c.Srv.dirty.Add(1)
 	c.Srv.keyModified(c.Client, c.DB.Index(), key)
 	c.Srv.notifyKeyspace(c.DB.Index(), key, event)
@@ -55,7 +59,10 @@ func (c *Ctx) Notify(key []byte, event string) {
 func (c *Ctx) Flushed(dbs ...int) { c.Srv.dbFlushed(c.Client, dbs) }
 
 // ModifiedN counts n changes without a specific key event (FLUSHALL...).
-func (c *Ctx) ModifiedN(n int64) { c.Srv.dirty.Add(n) }
+func (c *Ctx) ModifiedN(n int64) {
+	c.dirty += n
+	c.Srv.dirty.Add(n)
+}
 
 // Unlocked runs fn with the command's shard locks released, for keyless
 // handlers that call whole-keyspace operations taking their own locks.

@@ -285,20 +285,7 @@ func appendHTStats(b []byte, i int, st kvtable.ArrayStats, full bool) []byte {
 	return b
 }
 
-// debugReload is DEBUG RELOAD: Valkey saves the dataset to its RDB file,
-// empties memory and loads the file back, which leaves the dataset as it
-// was. Without persistence there is nothing to write or read, so after
-// checking the options it keeps the dataset as it is: the same outcome.
-func debugReload(c *Ctx) {
-	for _, opt := range c.Args[2:] {
-		if !EqualFold(opt, "merge") && !EqualFold(opt, "noflush") && !EqualFold(opt, "nosave") {
-			c.Error(errs.DebugReloadOptions)
-			return
-		}
-	}
-	c.Srv.Logf("DB reloaded by DEBUG RELOAD")
-	c.W.OK()
-}
+// debugReload is in rdb.go.
 
 // lockShards locks the shards of m the dispatcher did not lock for the
 // command (DEBUG has no key arguments, so none) and returns the unlock.

@@ -183,8 +183,14 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	var mask keyspace.Mask
 	var kbuf [8]cmdspec.KeyPos
 	keys, err := spec.KeyIndexes(args, kbuf[:0])
+	wholeDB := false
 	if err != nil || keysIncomplete(spec) {
 		mask = keyspace.AllShards
+	} else if len(keys) == 0 && spec.Flags&cmdspec.FlagWrite != 0 {
+		// A keyless write (FLUSHALL, SWAPDB, FUNCTION LOAD) changes the
+		// whole keyspace: it runs, and is propagated, with every shard
+		// held, so the stream orders it against every key's changes.
+		mask, wholeDB = keyspace.AllShards, true
 	} else {
 		for _, k := range keys {
 			mask |= keyspace.MaskOf(args[k.Pos])
@@ -204,10 +210,19 @@ func (s *Server) run(c *Client, cmd *command, args [][]byte, start time.Time, re
 	}
 	ctx.DB.NoTouch = c.noTouch
 	ctx.DB.ImportSource = c.importSource
+	ctx.DB.Held = wholeDB
+	propagating := s.repl.on.Load()
+	if propagating {
+		ctx.DB.Expired = c.expirySink()
+	}
 	s.ks.Lock(mask)
 	cmd.handler(ctx)
 	if err == nil && c.Flags()&ClientTracking != 0 {
 		s.trackRead(c, spec, args, keys) // before the locks go (tracking.go)
+	}
+	if propagating {
+		ctx.propagateCommand() // before the locks go (propagate.go)
+		s.endUnit(c, noTxUnit(spec.Name))
 	}
 	s.ks.Unlock(ctx.locked)
 	s.feedMonitorsAfter(c, spec, c.DB(), args) // monitor.go
@@ -260,6 +275,10 @@ func (s *Server) callHeld(c *Client, cmd *command, args [][]byte, w *resp.Writer
 	ctx.DB.NoTouch = c.noTouch
 	ctx.DB.ImportSource = c.importSource
 	ctx.DB.Held = held == keyspace.AllShards
+	if s.repl.on.Load() {
+		ctx.DB.Expired = c.expirySink()
+		defer ctx.propagateCommand() // into the caller's unit (propagate.go)
+	}
 	cmd.handler(ctx)
 	if c.runningScript || c.Flags()&ClientTracking != 0 {
 		s.trackReadArgs(c, cmd.spec, args) // tracking.go

@@ -182,6 +182,7 @@ func (s *Server) ResetStats() {
 		&st.clientQueryBufferLimitDisconnections, &st.readsProcessed, &st.writesProcessed,
 		&s.ks.Stats.Hits, &s.ks.Stats.Misses, &s.ks.Stats.ExpiredKeys,
 		&s.ks.Stats.ExpiredStalePerc, &s.ks.Stats.EvictedKeys, &s.ks.Stats.ExpireCycleCPUMicros,
+		&s.ks.Stats.ExpiredFields,
 	} {
 		c.Store(0)
 	}
@@ -844,19 +845,31 @@ func (s *Server) infoReplication(w *infoWriter) {
 	if !ok {
 		backlog = 10485760
 	}
+	ri := s.replicationInfo()
 	w.section("Replication")
 	w.str("role", "master")
-	w.int("connected_slaves", 0)
+	w.int("connected_slaves", int64(len(ri.replicas)))
 	w.int("replicas_waiting_psync", 0)
+	for i, rp := range ri.replicas {
+		w.str("slave"+strconv.Itoa(i), "ip="+rp.ip+",port="+strconv.FormatInt(rp.port, 10)+
+			",state=online,offset="+strconv.FormatInt(rp.offset, 10)+",lag="+strconv.FormatInt(rp.lag, 10)+",type=replica")
+	}
 	w.str("master_failover_state", "no-failover")
 	w.str("master_replid", s.info.replID)
 	w.str("master_replid2", "0000000000000000000000000000000000000000")
-	w.int("master_repl_offset", 0)
+	w.int("master_repl_offset", ri.offset)
 	w.int("second_repl_offset", -1)
-	w.int("repl_backlog_active", 0)
-	w.int("repl_backlog_size", backlog)
-	w.int("repl_backlog_first_byte_offset", 0)
-	w.int("repl_backlog_histlen", 0)
+	if ri.on {
+		w.int("repl_backlog_active", 1)
+		w.int("repl_backlog_size", backlog)
+		w.int("repl_backlog_first_byte_offset", ri.start+1)
+		w.int("repl_backlog_histlen", min(ri.offset-ri.start, backlog))
+	} else {
+		w.int("repl_backlog_active", 0)
+		w.int("repl_backlog_size", backlog)
+		w.int("repl_backlog_first_byte_offset", 0)
+		w.int("repl_backlog_histlen", 0)
+	}
 }
 
 // ---- CPU ----

@@ -214,5 +214,6 @@ func appendRepr(b, s []byte) []byte {
 func (s *Server) dropClientState(c *Client) {
 	s.unsubscribeAll(c)
 	s.stopMonitor(c)
+	s.dropReplica(c)     // replication.go
 	s.disableTracking(c) // tracking.go
 }

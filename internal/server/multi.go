@@ -210,6 +210,7 @@ func cmdExec(c *Ctx) {
 		}
 		s.runQueued(cl, q, w, now, held)
 	}
+	s.endUnit(cl, false) // the transaction's effects, as MULTI/EXEC if several (propagate.go)
 	s.ks.Unlock(held)
 	if len(later) > 0 {
 		s.runAfterUnlock(cl, queue, w, later, now)

@@ -420,8 +420,17 @@ func cmdUnsubscribe(c *Ctx)  { unsubscribe(c, subChannel) }
 func cmdPUnsubscribe(c *Ctx) { unsubscribe(c, subPattern) }
 func cmdSUnsubscribe(c *Ctx) { unsubscribe(c, subShard) }
 
-func cmdPublish(c *Ctx)  { c.W.Int(int64(c.Srv.Publish(c.Args[1], c.Args[2]))) }
-func cmdSPublish(c *Ctx) { c.W.Int(int64(c.Srv.PublishShard(c.Args[1], c.Args[2]))) }
+// PUBLISH and SPUBLISH are propagated: a replica's subscribers get the
+// message too (Valkey outside cluster mode).
+func cmdPublish(c *Ctx) {
+	c.W.Int(int64(c.Srv.Publish(c.Args[1], c.Args[2])))
+	c.ForcePropagate()
+}
+
+func cmdSPublish(c *Ctx) {
+	c.W.Int(int64(c.Srv.PublishShard(c.Args[1], c.Args[2])))
+	c.ForcePropagate()
+}
 
 var pubsubHelp = []string{
 	"CHANNELS [<pattern>]",

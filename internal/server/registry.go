@@ -26,6 +26,8 @@ type Registry struct {
 	// codecs are the inline codecs the families asked for, installed in
 	// the keyspace by New (keyspace/inline.go).
 	codecs []typedCodec
+	// rdb converts values for the RDB writer and loader (rdb.go).
+	rdb RDBCodec
 }
 
 type typedCodec struct {

@@ -382,6 +382,7 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 		r.wrote.Store(true)
 	}
 	st := r.st
+	st.client.unit = s.unitOf(r.ctx.Client) // the script's effects join its caller's unit (propagate.go)
 	w := &st.scratch
 	w.Buf = w.Buf[:0]
 	w.Proto = proto
@@ -398,8 +399,6 @@ func (r *scriptRun) Call(args [][]byte, proto int) ([]byte, string) {
 		return w.Buf, ""
 	}
 	s.callHeld(st.client, cmd, args, w, r.ctx.Now, keyspace.AllShards)
-	// Propagation (not built): a write command would be recorded here
-	// for the MULTI/EXEC block the script's effects replicate as.
 	return w.Buf, ""
 }
 

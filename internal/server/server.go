@@ -105,6 +105,7 @@ type Server struct {
 	runID    string
 	started  time.Time
 	logger   *log.Logger
+	rdbLast  []byte // DEBUG RELOAD's last snapshot; guarded by holding every shard (rdb.go)
 
 	// Hooks the config layer installs (CONFIG GET/SET/REWRITE/RESETSTAT).
 	Config ConfigBackend
@@ -120,6 +121,7 @@ type Server struct {
 	pause     pauseState
 	pubsub    pubsubState  // subscriptions (pubsub.go)
 	monitors  monitorState // MONITOR clients (monitor.go)
+	repl      replState    // the propagation stream and its replicas (propagate.go, replication.go)
 
 	dirty          atomic.Int64
 	securityLogged atomic.Int64 // unix seconds of the last security warning
@@ -170,6 +172,8 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv.clients.init()
 	srv.pause.init()
 	srv.ks.OnExpire = srv.onExpire
+	srv.ks.ExpiredSink = immediateExpirySink{srv} // propagate.go
+	srv.repl.db = -1
 	srv.ks.OnFieldsExpired = srv.onFieldsExpired
 	srv.ks.OnKeyMiss, srv.ks.OnNewKey = srv.onKeyMiss, srv.onNewKey // notify.go
 	registerCore(srv.reg)

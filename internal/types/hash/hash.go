@@ -205,12 +205,15 @@ func (h *Hash) DeleteAny(field []byte) bool {
 	return ok
 }
 
-// Expire condition flags (HEXPIRE's NX XX GT LT).
+// Expire condition flags (HEXPIRE's NX XX GT LT), and KeepPast: a deadline
+// not after now is set like any other instead of deleting the field
+// (import mode; the field then expires by the usual means).
 const (
 	CondNX = 1 << iota
 	CondXX
 	CondGT
 	CondLT
+	KeepPast
 )
 
 // Per-field results of SetExpire and Persist, Valkey's reply codes.
@@ -228,7 +231,7 @@ const (
 // unless the field is missing, the condition is XX or GT (a packed field
 // has no TTL: those fail), or the field is deleted.
 func (h *Hash) SetExpire(field []byte, when int64, cond int, now int64) int {
-	past := when <= now
+	past := when <= now && cond&KeepPast == 0
 	if h.t == nil {
 		pair, _, end, ok := pkFind(h.lp, field)
 		switch {
@@ -363,10 +366,11 @@ func (h *Hash) ExpireFields(now int64, max int, fn func(field []byte)) int {
 	return n
 }
 
-// Clone returns an independent copy with the same encoding.
+// Clone returns an independent copy with the same encoding and capacities
+// (so the same MEMORY USAGE).
 func (h *Hash) Clone() *Hash {
 	if h.t == nil {
-		return &Hash{lp: append(make([]byte, 0, len(h.lp)), h.lp...)}
+		return &Hash{lp: append(make([]byte, 0, cap(h.lp)), h.lp...)}
 	}
 	return &Hash{t: h.t.clone()}
 }

@@ -3,6 +3,7 @@ package hash
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -122,6 +123,9 @@ func checkTable(t *testing.T, tb *table, step int) {
 	n := 0
 	live := 0
 	for b, head := range tb.buckets {
+		if l := tb.chainLen(b); l > tb.maxChain {
+			t.Fatalf("step %d: bucket %d holds %d records, above maxChain %d", step, b, l, tb.maxChain)
+		}
 		for off := int(head) - 1; off >= 0; off = tb.next(off) {
 			r := tb.parse(off)
 			if tb.bucketOf(hashOf(tb.field(r))) != b {
@@ -481,6 +485,68 @@ func TestRandom(t *testing.T) {
 	h.Random(5, false, 20, rng.Uint64, func(f, v []byte) bool { n++; return true })
 	if n != 0 {
 		t.Fatal("random with repetition returned expired fields")
+	}
+}
+
+// TestRandomUniform checks that random picks from the table form are
+// uniform (a chi-square test, as Valkey's suite does for HRANDFIELD): a
+// pick of a random non-empty bucket and then a random record of its chain
+// favoured fields alone in their bucket.
+// TestSetExpireKeepPast: with KeepPast a past deadline is set, not a
+// deletion (import mode), in both forms.
+func TestSetExpireKeepPast(t *testing.T) {
+	for _, packed := range []bool{true, false} {
+		h := New()
+		lim := DefaultLimits
+		if !packed {
+			lim.MaxEntries = 0
+		}
+		h.Set([]byte("a"), []byte("1"), 0, false, lim, 100)
+		if r := h.SetExpire([]byte("a"), 50, KeepPast, 100); r != ExpireSet || h.Len() != 1 {
+			t.Fatalf("packed=%v: KeepPast gave %d, len %d", packed, r, h.Len())
+		}
+		if h.Exists([]byte("a"), 100) {
+			t.Fatalf("packed=%v: field with a past deadline still visible", packed)
+		}
+		if n := h.ExpireFields(100, 10, func([]byte) {}); n != 1 || h.Len() != 0 {
+			t.Fatalf("packed=%v: reclaimed %d, len %d", packed, n, h.Len())
+		}
+	}
+}
+
+func TestRandomUniform(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	lim := DefaultLimits
+	lim.MaxEntries = 0
+	for _, size := range []int{10, 100, 1000} {
+		h := New()
+		for i := 0; i < size+size/2; i++ {
+			h.Set([]byte(fmt.Sprint("field:", i)), []byte("v"), 0, false, lim, 1)
+		}
+		// Removals leave maxChain an upper bound only.
+		for i := size; i < size+size/2; i++ {
+			h.Delete([]byte(fmt.Sprint("field:", i)), 1)
+		}
+		checkTable(t, h.t, 0)
+		const perField = 200
+		counts := map[string]int{}
+		h.Random(uint64(size*perField), false, 1, rng.Uint64, func(f, v []byte) bool {
+			counts[string(f)]++
+			return true
+		})
+		if len(counts) != size {
+			t.Fatalf("size %d: %d distinct fields picked", size, len(counts))
+		}
+		chi := 0.0
+		for _, c := range counts {
+			d := float64(c - perField)
+			chi += d * d / perField
+		}
+		// df = size-1: mean df, standard deviation sqrt(2 df); allow 6 of them.
+		df := float64(size - 1)
+		if limit := df + 6*math.Sqrt(2*df); chi > limit {
+			t.Fatalf("size %d: chi-square %.1f above %.1f: picks are not uniform", size, chi, limit)
+		}
 	}
 }
 

@@ -26,7 +26,7 @@ func (h *Hash) RandomField(now int64, rnd func() uint64) (f, v []byte, ok bool) 
 	}
 	t := h.t
 	for i := 0; i < randomTries; i++ {
-		r := t.randomRecord(rnd(), rnd())
+		r := t.randomRecord(rnd)
 		if r.ttl && expired(t.expiry(r), now) {
 			continue
 		}

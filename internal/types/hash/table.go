@@ -63,7 +63,11 @@ type table struct {
 	data    []byte
 	count   int // records present, expired ones not yet reclaimed included
 	garbage int // bytes of unlinked records in data
-	vol     *volHeap
+	// maxChain bounds the length of every bucket chain (exact after a
+	// resize, an upper bound after removals); randomRecord needs it to
+	// pick records uniformly.
+	maxChain int
+	vol      *volHeap
 }
 
 // volHeap is the expiry heap: parallel slices, entry i is the record at
@@ -215,6 +219,7 @@ func (t *table) insert(field, value []byte, exp int64) {
 	off := t.appendRecord(int(t.buckets[b])-1, field, value, exp, 0)
 	t.buckets[b] = uint32(off + 1)
 	t.count++
+	t.maxChain = max(t.maxChain, t.chainLen(b))
 	if exp != 0 {
 		t.volPush(exp, off)
 	}
@@ -276,6 +281,7 @@ func (t *table) resize(n int) {
 	n = max(n, 4)
 	old := t.buckets
 	t.buckets = make([]uint32, n)
+	t.maxChain = 0
 	for _, head := range old {
 		for off := int(head) - 1; off >= 0; {
 			next := t.next(off)
@@ -286,6 +292,18 @@ func (t *table) resize(n int) {
 			off = next
 		}
 	}
+	for b := range t.buckets {
+		t.maxChain = max(t.maxChain, t.chainLen(b))
+	}
+}
+
+// chainLen returns the number of records in bucket b's chain.
+func (t *table) chainLen(b int) int {
+	n := 0
+	for off := int(t.buckets[b]) - 1; off >= 0; off = t.next(off) {
+		n++
+	}
+	return n
 }
 
 // maybeCompact rewrites data without garbage once garbage is the larger
@@ -364,31 +382,36 @@ func (t *table) scan(cursor uint64, now int64, fn func(r rec)) uint64 {
 	return bits.Reverse64(cursor)
 }
 
-// randomRecord returns a random record (expired ones included), r0 and r1
-// being random numbers. The table must not be empty.
-func (t *table) randomRecord(r0, r1 uint64) rec {
+// fairTries bounds randomRecord's rejection sampling; the expected number
+// of tries is buckets*maxChain/count (at most 8*maxChain at the lowest load
+// factor kept), so the fallback practically never runs.
+const fairTries = 1000
+
+// randomRecord returns a uniformly random record (expired ones included).
+// The table must not be empty. Picking a random non-empty bucket and then a
+// random record of its chain would favour records in short chains (a
+// record alone in its bucket would come up twice as often as one sharing
+// it), so this picks a bucket and a chain position below maxChain and
+// retries when the bucket has no record at that position: every record is
+// then equally likely, 1/(buckets*maxChain) per try.
+func (t *table) randomRecord(rnd func() uint64) rec {
 	mask := uint64(len(t.buckets) - 1)
-	b := int(r0 & mask)
-	// The load factor stays above an eighth, so a few probes find a
-	// non-empty bucket; a walk from a random start is the fallback.
-	for i := 0; t.buckets[b] == 0; i++ {
-		if i < 32 {
-			r0 = r0*6364136223846793005 + 1442695040888963407
-			b = int((r0 >> 17) & mask)
-		} else {
-			b = (b + 1) & int(mask)
+	limit := uint64(max(t.maxChain, 1))
+	for range fairTries {
+		off := int(t.buckets[rnd()&mask]) - 1
+		for k := rnd() % limit; off >= 0 && k > 0; k-- {
+			off = t.next(off)
+		}
+		if off >= 0 {
+			return t.parse(off)
 		}
 	}
-	n := 0
-	for off := int(t.buckets[b]) - 1; off >= 0; off = t.next(off) {
-		n++
+	// Fallback (not uniform): the first record from a random bucket on.
+	b := int(rnd() & mask)
+	for t.buckets[b] == 0 {
+		b = (b + 1) & int(mask)
 	}
-	k := int(r1 % uint64(n))
-	off := int(t.buckets[b]) - 1
-	for ; k > 0; k-- {
-		off = t.next(off)
-	}
-	return t.parse(off)
+	return t.parse(int(t.buckets[b]) - 1)
 }
 
 // --- expiry heap ----------------------------------------------------------
@@ -489,21 +512,22 @@ func (t *table) bytes() int {
 	return n
 }
 
+// clone copies the table with the same capacities (garbage included, to be
+// compacted by its own rule), so that a copy reports the same MEMORY USAGE
+// as its source, as in Valkey.
 func (t *table) clone() *table {
 	c := &table{
-		buckets: append([]uint32(nil), t.buckets...),
-		data:    append([]byte(nil), t.data...),
-		count:   t.count,
-		garbage: t.garbage,
+		buckets:  append(make([]uint32, 0, cap(t.buckets)), t.buckets...),
+		data:     append(make([]byte, 0, cap(t.data)), t.data...),
+		count:    t.count,
+		garbage:  t.garbage,
+		maxChain: t.maxChain,
 	}
 	if t.vol != nil {
 		c.vol = &volHeap{
-			when: append([]int64(nil), t.vol.when...),
-			off:  append([]uint32(nil), t.vol.off...),
+			when: append(make([]int64, 0, cap(t.vol.when)), t.vol.when...),
+			off:  append(make([]uint32, 0, cap(t.vol.off)), t.vol.off...),
 		}
-	}
-	if c.garbage > 0 {
-		c.compact()
 	}
 	return c
 }

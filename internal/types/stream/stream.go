@@ -36,6 +36,11 @@ type Stream struct {
 	seek         seekHint
 	lastLive     ID   // LastLiveID's answer while lastLiveOK
 	lastLiveOK   bool // set by Add, cleared by deletes and trims
+	// spare is the buffer the last full tail node was built in, kept for
+	// the next tail node once the full node was copied out (closeTail).
+	spare []byte
+	// slab is the free room of the block full nodes are copied into.
+	slab []byte
 }
 
 // seekHint remembers the last entry a forward iteration returned: its node,
@@ -84,6 +89,8 @@ const (
 	maxNodeSize = 1 << 30
 	// maxPrealloc bounds the room a new tail node is created with.
 	maxPrealloc = 4096
+	// maxSlab is the largest block full nodes are packed into.
+	maxSlab = 64 << 10
 )
 
 // New returns an empty stream.
@@ -172,7 +179,7 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 			full = cfg.MaxEntries > 0 && h.count+h.deleted >= cfg.MaxEntries
 		}
 		if full {
-			tail.lp = shrink(tail.lp)
+			s.closeTail(tail)
 			tail = nil
 		}
 	}
@@ -192,33 +199,53 @@ func (s *Stream) Add(id ID, fv [][]byte, cfg Config) error {
 	return nil
 }
 
-// newTailNode starts a node for the entry id with fields fv. Its room is
-// what the last full node took, rounded up to the allocator's size class
-// (entries of a stream tend to look alike, so the node fills it without
-// growing by copies or needing a copy to shrink once full); for a first
-// node, Valkey's 4096 bytes (or stream-node-max-bytes).
+// newTailNode starts a node for the entry id with fields fv, in the spare
+// buffer when there is one, else in Valkey's 4096 bytes of room (or
+// stream-node-max-bytes).
 func (s *Stream) newTailNode(id ID, fv [][]byte, cfg Config) {
-	n := maxPrealloc
-	if cfg.MaxBytes > 0 && cfg.MaxBytes < maxPrealloc {
-		n = int(cfg.MaxBytes)
-	}
-	var buf []byte
-	if k := len(s.nodes); k > 0 && len(s.nodes[k-1].lp) < n {
-		// append rounds the capacity up to the size class it allocates.
-		buf = append([]byte(nil), make([]byte, len(s.nodes[k-1].lp))...)[:0]
-	} else {
+	buf := s.spare
+	s.spare = nil
+	if buf == nil {
+		n := maxPrealloc
+		if cfg.MaxBytes > 0 && cfg.MaxBytes < maxPrealloc {
+			n = int(cfg.MaxBytes)
+		}
 		buf = make([]byte, 0, n)
 	}
 	s.nodes = append(s.nodes, node{master: id, lp: newNode(buf, fv)})
 }
 
-// shrink returns lp without spare capacity (a node that stopped growing)
-// unless the spare room is small: under 1/16 of the node, or 64 bytes.
-func shrink(lp []byte) []byte {
-	if slack := cap(lp) - len(lp); slack <= 64 || slack <= len(lp)/16 {
-		return lp
+// closeTail ends the tail node n, which is full: its bytes are copied
+// into the stream's slab (packed end to end, so that a node costs its
+// length and not the allocator's next size class: 2304 bytes for a
+// 2060-byte node), and its roomy buffer is kept to build the next tail
+// node in. Every node then costs no allocation of its own and leaves no
+// garbage behind (growing nodes by copies, or shrinking them by one, made
+// garbage the GC let pile up to its heap goal: RSS well above the live
+// heap while a stream was loaded).
+//
+// A slab stays alive while any node in it does; nodes are appended in
+// order and trimmed from the head, so slabs are freed as the head moves.
+func (s *Stream) closeTail(n *node) {
+	lp := n.lp
+	if len(lp) > maxSlab/4 {
+		// A big node: its own allocation, unless it is nearly full.
+		if slack := cap(lp) - len(lp); slack > 64 && slack > len(lp)/16 {
+			n.lp = append(make([]byte, 0, len(lp)), lp...)
+		}
+		return
 	}
-	return append(make([]byte, 0, len(lp)), lp...)
+	if cap(s.slab)-len(s.slab) < len(lp) {
+		// Slabs grow with the stream, from a few nodes to maxSlab.
+		size := min(maxSlab, max(4*len(lp), len(s.nodes)*len(lp)/4))
+		s.slab = append([]byte(nil), make([]byte, size)...)[:0] // capacity rounded up to the size class
+	}
+	at := len(s.slab)
+	s.slab = append(s.slab, lp...)
+	n.lp = s.slab[at:len(s.slab):len(s.slab)] // full capacity: appends copy out
+	if cap(lp) <= 2*maxPrealloc {
+		s.spare = lp[:0]
+	}
 }
 
 // nodeFor is the index of the node that would hold id: the last node whose

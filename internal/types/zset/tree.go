@@ -124,6 +124,61 @@ func (t *tree) leafSearch(lf *leaf, s float64, m []byte, gt bool) int {
 	return lo
 }
 
+// Lookups of an entry that exists (rank, delete, score update) know its
+// member's ref, so they need no member bytes except to order ties, and
+// they scan node arrays in order instead of binary searching them: the
+// loads of a scan are independent, so the cache misses of a cold node
+// overlap, where each probe of a binary search waits for the one before
+// (a 1M-member set's leaves are far bigger than the caches).
+
+// childFind is childSearch for the existing entry (s, ref) whose member is
+// m; it also returns the number of entries in the children before it.
+func (t *tree) childFind(nd *inner, s float64, m []byte, ref uint32) (int, int) {
+	i, below := 0, 0
+	for i+1 < nd.n {
+		ms := nd.minS[i+1]
+		if ms > s || ms == s && nd.minR[i+1] != ref && compare(m, t.tab.Key(nd.minR[i+1])) < 0 {
+			break
+		}
+		below += nd.count[i]
+		i++
+	}
+	return i, below
+}
+
+// leafFind is the index of the entry (s, ref) in lf, or -1.
+func leafFind(lf *leaf, s float64, ref uint32) int {
+	n := int(lf.n)
+	i := 0
+	for i < n && lf.score[i] < s {
+		i++
+	}
+	for ; i < n && lf.score[i] == s; i++ {
+		if lf.ref[i] == ref {
+			return i
+		}
+	}
+	return -1
+}
+
+// findLeaf is the leaf holding the existing entry (s, ref), whose member
+// is m, and the number of entries in the leaves before it.
+func (t *tree) findLeaf(s float64, m []byte, ref uint32) (*leaf, int) {
+	if t.height == 0 {
+		return t.rootLeaf, 0
+	}
+	below := 0
+	nd := t.root
+	for h := t.height; ; h-- {
+		i, b := t.childFind(nd, s, m, ref)
+		below += b
+		if h == 1 {
+			return nd.leafs[i], below
+		}
+		nd = nd.kids[i]
+	}
+}
+
 // ---- insert ----
 
 // insert adds the entry (s, ref) whose member is m (not present yet).
@@ -252,16 +307,16 @@ func (t *tree) innerInsert(nd *inner, h int, s float64, m []byte, ref uint32) *i
 
 // ---- delete ----
 
-// delete removes the entry (s, m); false if absent.
-func (t *tree) delete(s float64, m []byte) bool {
+// delete removes the entry (s, ref) whose member is m; false if absent.
+func (t *tree) delete(s float64, m []byte, ref uint32) bool {
 	if t.n == 0 {
 		return false
 	}
 	var ok bool
 	if t.height == 0 {
-		ok = t.leafDelete(t.rootLeaf, s, m)
+		ok = leafDelete(t.rootLeaf, s, ref)
 	} else {
-		ok = t.innerDelete(t.root, t.height, s, m)
+		ok = t.innerDelete(t.root, t.height, s, m, ref)
 	}
 	if !ok {
 		return false
@@ -283,9 +338,9 @@ func (t *tree) delete(s float64, m []byte) bool {
 	return true
 }
 
-func (t *tree) leafDelete(lf *leaf, s float64, m []byte) bool {
-	pos := t.leafSearch(lf, s, m, false)
-	if pos >= int(lf.n) || t.cmp(s, m, lf.score[pos], lf.ref[pos]) != 0 {
+func leafDelete(lf *leaf, s float64, ref uint32) bool {
+	pos := leafFind(lf, s, ref)
+	if pos < 0 {
 		return false
 	}
 	n := int(lf.n)
@@ -295,11 +350,11 @@ func (t *tree) leafDelete(lf *leaf, s float64, m []byte) bool {
 	return true
 }
 
-func (t *tree) innerDelete(nd *inner, h int, s float64, m []byte) bool {
-	i := t.childSearch(nd, s, m)
+func (t *tree) innerDelete(nd *inner, h int, s float64, m []byte, ref uint32) bool {
+	i, _ := t.childFind(nd, s, m, ref)
 	if h == 1 {
 		lf := nd.leafs[i]
-		if !t.leafDelete(lf, s, m) {
+		if !leafDelete(lf, s, ref) {
 			return false
 		}
 		nd.total--
@@ -310,7 +365,7 @@ func (t *tree) innerDelete(nd *inner, h int, s float64, m []byte) bool {
 		return true
 	}
 	c := nd.kids[i]
-	if !t.innerDelete(c, h-1, s, m) {
+	if !t.innerDelete(c, h-1, s, m, ref) {
 		return false
 	}
 	nd.total--
@@ -463,32 +518,18 @@ func (t *tree) last() pos {
 	return pos{t.tail, int(t.tail.n) - 1}
 }
 
-// rank is the 0-based rank of (s, m), or -1 if absent.
-func (t *tree) rank(s float64, m []byte) int {
+// rank is the 0-based rank of the entry (s, ref) whose member is m, or -1
+// if absent.
+func (t *tree) rank(s float64, m []byte, ref uint32) int {
 	if t.n == 0 {
 		return -1
 	}
-	r := 0
-	lf := t.rootLeaf
-	if t.height > 0 {
-		nd := t.root
-		for h := t.height; ; h-- {
-			i := t.childSearch(nd, s, m)
-			for k := 0; k < i; k++ {
-				r += nd.count[k]
-			}
-			if h == 1 {
-				lf = nd.leafs[i]
-				break
-			}
-			nd = nd.kids[i]
-		}
-	}
-	p := t.leafSearch(lf, s, m, false)
-	if p >= int(lf.n) || t.cmp(s, m, lf.score[p], lf.ref[p]) != 0 {
+	lf, below := t.findLeaf(s, m, ref)
+	p := leafFind(lf, s, ref)
+	if p < 0 {
 		return -1
 	}
-	return r + p
+	return below + p
 }
 
 // at is the position of the entry of 0-based rank r (0 <= r < n).
@@ -571,24 +612,16 @@ func (t *tree) seek(pred func(s float64, ref uint32) bool) (pos, int) {
 	return pos{lf, lo}, r
 }
 
-// updateInPlace changes the score of (s, m) to ns when the entry keeps its
-// place among its leaf neighbours; false means the caller must delete and
-// reinsert.
-func (t *tree) updateInPlace(s float64, m []byte, ns float64) bool {
-	lf := t.rootLeaf
-	if t.height > 0 {
-		nd := t.root
-		for h := t.height; ; h-- {
-			i := t.childSearch(nd, s, m)
-			if h == 1 {
-				lf = nd.leafs[i]
-				break
-			}
-			nd = nd.kids[i]
-		}
+// updateInPlace changes the score of the entry (s, ref), whose member is
+// m, to ns when the entry keeps its place among its leaf neighbours; false
+// means the caller must delete and reinsert.
+func (t *tree) updateInPlace(s float64, m []byte, ref uint32, ns float64) bool {
+	if t.n == 0 {
+		return false
 	}
-	p := t.leafSearch(lf, s, m, false)
-	if p == 0 || p >= int(lf.n)-1 {
+	lf, _ := t.findLeaf(s, m, ref)
+	p := leafFind(lf, s, ref)
+	if p <= 0 || p >= int(lf.n)-1 {
 		return false
 	}
 	if t.cmp(ns, m, lf.score[p-1], lf.ref[p-1]) <= 0 || t.cmp(ns, m, lf.score[p+1], lf.ref[p+1]) >= 0 {

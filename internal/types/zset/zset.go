@@ -212,7 +212,7 @@ func (z *ZSet) slDelete(m []byte) bool {
 		return false
 	}
 	s := z.recScore(ref)
-	z.tr.delete(s, z.tab.Key(ref))
+	z.tr.delete(s, z.tab.Key(ref), ref)
 	z.tab.Delete(m)
 	return true
 }
@@ -317,8 +317,8 @@ func (z *ZSet) Add(s float64, m []byte, flags int, lim Limits) (int, float64) {
 		}
 		if s != cur {
 			key := z.tab.Key(ref)
-			if !z.tr.updateInPlace(cur, key, s) {
-				z.tr.delete(cur, key)
+			if !z.tr.updateInPlace(cur, key, ref, s) {
+				z.tr.delete(cur, key, ref)
 				z.tr.insert(s, key, ref)
 			}
 			z.setRecScore(ref, s)
@@ -378,7 +378,7 @@ func (z *ZSet) Rank(m []byte, reverse bool) (int, float64, bool) {
 		return -1, 0, false
 	}
 	s := z.recScore(ref)
-	r := z.tr.rank(s, z.tab.Key(ref))
+	r := z.tr.rank(s, z.tab.Key(ref), ref)
 	if reverse {
 		r = n - 1 - r
 	}
