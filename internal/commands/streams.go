@@ -21,6 +21,14 @@ package commands
 //
 // A write that gives clients blocked in XREAD/XREADGROUP something to read
 // (XADD, XGROUP DESTROY for -NOGROUP) signals the key (DB.SignalReady).
+//
+// Propagation (replicas, AOF) is deterministic, as Valkey's: XADD goes
+// with the ID it generated in place of "*" or "ms-*", and an approximate
+// trim (XADD, XTRIM "~") as the exact one it amounted to, "MAXLEN =
+// <length left>" or "MINID = <first entry left>", so that a replica,
+// which obeys its primary without a LIMIT, removes the same entries.
+// XDEL and XSETID go verbatim; the consumer group commands are described
+// in streams_groups.go.
 
 import (
 	"strconv"
