@@ -40,7 +40,7 @@ func (s *Server) attachReplica(c *Ctx, psync bool) {
 	defer unlock()
 
 	var snap bytes.Buffer
-	if err := s.fullSyncSnapshot(&snap); err != nil {
+	if err := s.writeRDB(&snap); err != nil { // rdb.go
 		c.W.Error("ERR " + err.Error())
 		return
 	}
