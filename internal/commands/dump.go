@@ -120,12 +120,22 @@ func cmdRestore(c *server.Ctx) {
 		c.Error(errs.InvalidTTLValue)
 		return
 	}
-	body, _, ok := rdb.VerifyDump(c.Args[3], c.Srv.SkipChecksumValidation())
+	body, ver, ok := rdb.VerifyDump(c.Args[3], c.Srv.SkipChecksumValidation(), c.Srv.RDBVersionCheckRelaxed())
 	if !ok {
 		c.Error(errs.DumpPayloadInvalid)
 		return
 	}
-	v, err := rdb.NewDecoder(body).Value()
+	d := rdb.NewDecoder(body)
+	t, err := d.Byte()
+	if err != nil || !rdb.IsObjectType(t) {
+		c.Error(errs.BadDataFormat)
+		return
+	}
+	if rdb.IsForeignVersion(ver) && t >= rdb.ForeignTypeMin {
+		c.Error(errs.UnsupportedForeignType(int(t)))
+		return
+	}
+	v, err := d.Object(t)
 	if err != nil {
 		c.Error(errs.BadDataFormat)
 		return

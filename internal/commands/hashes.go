@@ -107,6 +107,13 @@ func (o hashObject) ReclaimExpiredFields(now int64, max int) (reclaimed, left in
 	return n, o.Len()
 }
 
+// ReclaimExpiredFieldsNamed implements keyspace.FieldNamer: the active
+// cycle propagates the fields it reclaims as HDEL.
+func (o hashObject) ReclaimExpiredFieldsNamed(now int64, max int, fn func(field []byte)) (reclaimed, left int) {
+	n := o.ExpireFields(now, max, fn)
+	return n, o.Len()
+}
+
 // hashEncoding is the OBJECT ENCODING of h.
 func hashEncoding(h *hash.Hash) uint8 {
 	if h.Packed() {
@@ -388,6 +395,7 @@ func hexpireGeneric(c *server.Ctx, base int64, seconds bool, name string) {
 		c.Error(err)
 		return
 	}
+	absWhen := when // as propagated
 	if !alreadyExpired(c, when) {
 		cond |= hash.KeepPast // import mode keeps even a past deadline
 		when = storedDeadline(when)
@@ -401,6 +409,7 @@ func hexpireGeneric(c *server.Ctx, base int64, seconds bool, name string) {
 	fields := c.Args[fi:]
 	c.W.Array(len(fields))
 	expired, updated := 0, 0
+	var deleted [][]byte // propagated as HDEL
 	for _, f := range fields {
 		r := hash.NoField
 		if w.h != nil && w.h.Len() > 0 {
@@ -411,6 +420,9 @@ func hexpireGeneric(c *server.Ctx, base int64, seconds bool, name string) {
 			updated++
 		case hash.ExpireDeleted:
 			expired++
+			if c.Propagating() {
+				deleted = append(deleted, f)
+			}
 		}
 		c.W.Int(int64(r))
 	}
@@ -418,12 +430,36 @@ func hexpireGeneric(c *server.Ctx, base int64, seconds bool, name string) {
 		return
 	}
 	fieldsExpired(c, expired)
+	propagateHExpire(c, name, absWhen, deleted)
 	if expired > 0 {
 		c.Modified(key, "hexpired")
 	} else {
 		c.Modified(key, "hexpire")
 	}
 	w.done()
+}
+
+// propagateHExpire chooses how a hash expire command that changed
+// something propagates, as Valkey's hexpireGenericCommand: the fields
+// it deleted (a deadline not in the future) as HDEL, otherwise as
+// HPEXPIREAT with the absolute deadline in ms and the other arguments
+// unchanged.
+func propagateHExpire(c *server.Ctx, name string, when int64, deleted [][]byte) {
+	switch {
+	case !c.Propagating():
+	case len(deleted) > 0:
+		c.PropagateAs(hdelArgs(c.Args[1], deleted)...)
+	case name != "hpexpireat":
+		args := append([][]byte{[]byte("HPEXPIREAT"), c.Args[1], strconv.AppendInt(nil, when, 10)}, c.Args[3:]...)
+		c.PropagateAs(args...)
+	}
+}
+
+// hdelArgs is `HDEL key field...`.
+func hdelArgs(key []byte, fields [][]byte) [][]byte {
+	args := make([][]byte, 0, len(fields)+2)
+	args = append(args, []byte("HDEL"), key)
+	return append(args, fields...)
 }
 
 func condFlags(nx, xx, gt, lt bool) int {
@@ -654,7 +690,7 @@ func cmdHGetEx(c *server.Ctx) {
 		return
 	}
 	h := w.h
-	var when int64
+	var when, absWhen int64
 	setExpiry, setExpired := false, false
 	if !o.persist && o.kind != expNone {
 		if when, err = o.when(c.DB.Now, "hgetex"); err != nil {
@@ -663,35 +699,40 @@ func cmdHGetEx(c *server.Ctx) {
 		}
 		setExpired = alreadyExpired(c, when)
 		setExpiry = !setExpired
+		absWhen = when
 		when = storedDeadline(when)
 	}
 	fields := c.Args[fi:]
 	c.W.Array(len(fields))
 	changes := 0
+	var changed [][]byte // propagated
 	for _, f := range fields {
 		replyHashValue(c, h, f)
 		if h == nil || h.Len() == 0 {
 			continue
 		}
+		ok := false
 		switch {
 		case setExpired:
-			if h.Delete(f, c.DB.Now) {
-				changes++
+			if ok = h.Delete(f, c.DB.Now); ok {
 				fieldsExpired(c, 1)
 			}
 		case setExpiry:
-			if h.SetExpire(f, when, hash.KeepPast, c.DB.Now) == hash.ExpireSet {
-				changes++
-			}
+			ok = h.SetExpire(f, when, hash.KeepPast, c.DB.Now) == hash.ExpireSet
 		case o.persist:
-			if h.Persist(f, c.DB.Now) == hash.ExpireSet {
-				changes++
+			ok = h.Persist(f, c.DB.Now) == hash.ExpireSet
+		}
+		if ok {
+			changes++
+			if c.Propagating() {
+				changed = append(changed, f)
 			}
 		}
 	}
 	if changes == 0 {
 		return
 	}
+	propagateHGetEx(c, setExpired, setExpiry, absWhen, changed)
 	switch {
 	case setExpired:
 		c.Modified(key, "hexpired")
@@ -701,6 +742,26 @@ func cmdHGetEx(c *server.Ctx) {
 		c.Modified(key, "hpersist")
 	}
 	w.done()
+}
+
+// propagateHGetEx makes HGETEX, which is never propagated as itself,
+// propagate as Valkey does with the fields it changed: HDEL (a deadline
+// not in the future), HPEXPIREAT key ms FIELDS n ..., or HPERSIST key
+// FIELDS n ....
+func propagateHGetEx(c *server.Ctx, setExpired, setExpiry bool, when int64, changed [][]byte) {
+	if !c.Propagating() {
+		return
+	}
+	key := c.Args[1]
+	n := strconv.AppendInt(nil, int64(len(changed)), 10)
+	switch {
+	case setExpired:
+		c.PropagateAs(hdelArgs(key, changed)...)
+	case setExpiry:
+		c.PropagateAs(append([][]byte{[]byte("HPEXPIREAT"), key, strconv.AppendInt(nil, when, 10), []byte("FIELDS"), n}, changed...)...)
+	default:
+		c.PropagateAs(append([][]byte{[]byte("HPERSIST"), key, []byte("FIELDS"), n}, changed...)...)
+	}
 }
 
 // HINCRBY key field increment: the field keeps its TTL.
@@ -730,7 +791,13 @@ func cmdHIncrBy(c *server.Ctx) {
 		return
 	}
 	var buf [20]byte
-	hsetOne(c, w, field, strconv.AppendInt(buf[:0], v, 10), exp, "hincrby")
+	out := strconv.AppendInt(buf[:0], v, 10)
+	hsetOne(c, w, field, out, exp, "hincrby")
+	if w.hadVol {
+		// A field may expire at another moment on the replica: the result
+		// is propagated, as in Valkey.
+		propagateAsSet(c, field, out, exp)
+	}
 	c.W.Int(v)
 }
 
@@ -767,7 +834,22 @@ func cmdHIncrByFloat(c *server.Ctx) {
 	}
 	out := appendLongDoubleHuman(nil, sum)
 	hsetOne(c, w, field, out, exp, "hincrbyfloat")
+	propagateAsSet(c, field, out, exp) // the result, not float arithmetic
 	c.W.Bulk(out)
+}
+
+// propagateAsSet makes HINCRBY/HINCRBYFLOAT propagate the value they
+// stored: HSET key field value, or, to keep the field's deadline exp,
+// HSETEX key PXAT exp FIELDS 1 field value.
+func propagateAsSet(c *server.Ctx, field, value []byte, exp int64) {
+	switch {
+	case !c.Propagating():
+	case exp == 0:
+		c.PropagateAs([]byte("HSET"), c.Args[1], field, value)
+	default:
+		c.PropagateAs([]byte("HSETEX"), c.Args[1], []byte("PXAT"), strconv.AppendInt(nil, exp, 10),
+			[]byte("FIELDS"), []byte("1"), field, value)
+	}
 }
 
 // hsetOne stores one computed value (HINCRBY, HINCRBYFLOAT) with expiry
@@ -1072,7 +1154,7 @@ func cmdHSetEx(c *server.Ctx) {
 		c.Error(err)
 		return
 	}
-	var when int64
+	var when, absWhen int64
 	setExpired := false
 	if !keepTTL && o.kind != expNone {
 		if when, err = o.when(c.DB.Now, "hsetex"); err != nil {
@@ -1080,6 +1162,7 @@ func cmdHSetEx(c *server.Ctx) {
 			return
 		}
 		setExpired = alreadyExpired(c, when)
+		absWhen = when
 		when = storedDeadline(when)
 	}
 	pairs := c.Args[fi:]
@@ -1101,16 +1184,21 @@ func cmdHSetEx(c *server.Ctx) {
 		return
 	}
 	changes, overwritten := 0, 0
+	var touched [][]byte // propagated: fields deleted, or expired ones KEEPTTL overwrote
 	for i := 0; i < len(pairs); i += 2 {
 		if setExpired {
 			if w.h.DeleteAny(pairs[i]) {
 				changes++
+				touched = append(touched, pairs[i])
 			}
 			fieldsExpired(c, 1)
 			continue
 		}
 		if _, exp := w.h.Set(pairs[i], pairs[i+1], when, keepTTL, lim, c.DB.Now); exp {
 			overwritten++
+			if keepTTL {
+				touched = append(touched, pairs[i])
+			}
 		}
 		changes++
 	}
@@ -1119,6 +1207,7 @@ func cmdHSetEx(c *server.Ctx) {
 		c.Notify(key, "hexpired")
 	}
 	c.Modified(key, "hset")
+	propagateHSetEx(c, fi, o, fnx || fxx, setExpired, absWhen, changes, touched)
 	if o.kind != expNone {
 		c.Notify(key, "hexpire")
 	}
@@ -1127,6 +1216,55 @@ func cmdHSetEx(c *server.Ctx) {
 	}
 	w.done()
 	c.W.Int(1)
+}
+
+// propagateHSetEx chooses how HSETEX propagates, as Valkey's
+// hsetexCommand: nothing when it changed nothing; HDEL with the fields
+// it deleted for a deadline not in the future; else, when it had FNX, FXX,
+// EX, PX or EXAT, its arguments without FNX/FXX and with the deadline as
+// PXAT ms. Fields whose expired value KEEPTTL overwrote are first
+// propagated as HDEL (at most 1024 a command), so that the replica does not
+// keep their old deadline. fi indexes the first field.
+func propagateHSetEx(c *server.Ctx, fi int, o hgetexOpts, fnxFxx, setExpired bool, when int64, changes int, touched [][]byte) {
+	key := c.Args[1]
+	switch {
+	case changes == 0:
+		c.NoPropagate()
+		return
+	case !c.Propagating():
+		return
+	case setExpired:
+		c.PropagateAs(hdelArgs(key, touched)...)
+		return
+	}
+	for len(touched) > 0 {
+		n := min(len(touched), 1024) // Valkey's EXPIRE_BULK_LIMIT
+		c.AlsoPropagate(hdelArgs(key, touched[:n])...)
+		touched = touched[n:]
+	}
+	relative := o.kind == expEX || o.kind == expPX || o.kind == expEXAT
+	if !fnxFxx && !relative {
+		return
+	}
+	args := make([][]byte, 0, len(c.Args))
+	for i := 0; i < fi; i++ {
+		a := c.Args[i]
+		switch {
+		case i >= 2 && (hashArgIs(a, "fnx") || hashArgIs(a, "fxx")):
+		case relative && i+1 < fi && sameArg(c.Args[i+1], o.expire):
+			args = append(args, []byte("PXAT"), strconv.AppendInt(nil, when, 10))
+			i++
+		default:
+			args = append(args, a)
+		}
+	}
+	c.PropagateAs(append(args, c.Args[fi:]...)...)
+}
+
+// sameArg reports whether a and b are the same argument (not only equal
+// bytes), as Valkey compares the expire option's object.
+func sameArg(a, b []byte) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }
 
 // HSETNX key field value
@@ -1154,6 +1292,11 @@ func cmdHSetNX(c *server.Ctx) {
 		c.Notify(key, "hexpired")
 	}
 	c.Modified(key, "hset")
+	if w.hadVol && c.Propagating() {
+		// The field may not have expired yet on the replica: HSET sets it
+		// there regardless, as in Valkey.
+		c.PropagateAs(append([][]byte{[]byte("HSET")}, c.Args[1:]...)...)
+	}
 	c.W.Int(1)
 }
 

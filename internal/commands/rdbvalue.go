@@ -229,6 +229,9 @@ func listFromRDB(lim rdbLimits, v *rdb.Value) (*listValue, error) {
 	cfg := lim.list
 	if v.Type != rdb.TypeListQuicklist2 {
 		l := newListValue()
+		if v.Type == rdb.TypeListZiplist {
+			l.ToQuicklist(&cfg) // as Valkey: never converted to a listpack
+		}
 		l.Push(&cfg, false, v.Elems...)
 		return l, nil
 	}
@@ -265,10 +268,9 @@ func setFromRDB(lim rdbLimits, v *rdb.Value) *setValue {
 		n := listpack.Len(v.Blob)
 		if n > lim.set.ListpackEntries {
 			s.Set = *set.NewHashtable(n)
-			var buf []byte
+			var tmp [24]byte // integers are formatted here; strings alias the blob
 			for p := listpack.First(v.Blob); p >= 0; p = listpack.Next(v.Blob, p) {
-				buf = listpack.GetBytes(v.Blob, p, buf[:0])
-				s.Add(buf, lim.set)
+				s.Add(listpack.GetBytes(v.Blob, p, tmp[:0]), lim.set)
 			}
 			return s
 		}
@@ -294,16 +296,16 @@ func zsetFromRDB(lim rdbLimits, v *rdb.Value) *zsetValue {
 			return z
 		}
 		z.ZSet = *zset.NewSkiplist(listpack.Len(v.Blob) / 2)
-		var buf []byte
+		var tmp [24]byte // integers are formatted here; strings alias the blob
 		for p := listpack.First(v.Blob); p >= 0; {
-			buf = listpack.GetBytes(v.Blob, p, buf[:0])
+			m := listpack.GetBytes(v.Blob, p, tmp[:0])
 			p = listpack.Next(v.Blob, p)
 			sb, iv, isInt := listpack.Get(v.Blob, p)
 			score := float64(iv)
 			if !isInt {
 				score, _ = zset.ParseScore(sb)
 			}
-			z.Insert(score, buf, lim.zset)
+			z.Insert(score, m, lim.zset)
 			p = listpack.Next(v.Blob, p)
 		}
 		return z
@@ -330,11 +332,11 @@ func hashFromRDB(lim rdbLimits, v *rdb.Value, now int64) *hash.Hash {
 		} else {
 			h.Convert()
 		}
-		var f, val []byte
+		var ftmp, vtmp [24]byte // integers are formatted here; strings alias the blob
 		for p := listpack.First(v.Blob); p >= 0; {
-			f = listpack.GetBytes(v.Blob, p, f[:0])
+			f := listpack.GetBytes(v.Blob, p, ftmp[:0])
 			p = listpack.Next(v.Blob, p)
-			val = listpack.GetBytes(v.Blob, p, val[:0])
+			val := listpack.GetBytes(v.Blob, p, vtmp[:0])
 			p = listpack.Next(v.Blob, p)
 			h.Set(f, val, 0, false, keep, now)
 		}

@@ -5,6 +5,7 @@
 package errs
 
 import (
+	"strconv"
 	"errors"
 	"strings"
 )
@@ -124,6 +125,13 @@ func UnknownClientType(name string) *Error {
 
 // NoSuchUser is the error for a user name ACL does not know.
 func NoSuchUser(name string) *Error { return New("ERR No such user '" + name + "'") }
+
+// UnsupportedForeignType is RESTORE's error for a payload of a foreign RDB
+// version (12..79, accepted with rdb-version-check relaxed) whose type is
+// one Valkey assigns differently.
+func UnsupportedForeignType(t int) *Error {
+	return New("ERR Unsupported foreign data type: " + strconv.Itoa(t))
+}
 
 // UnknownClientFlags is CLIENT LIST/KILL's error for bad FLAGS (not=true:
 // NOT-FLAGS).

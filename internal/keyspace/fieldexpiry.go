@@ -34,6 +34,23 @@ type FieldExpirer interface {
 	ReclaimExpiredFields(now int64, max int) (reclaimed, left int)
 }
 
+// FieldNamer is a FieldExpirer that can also name the elements it
+// reclaims, which the active cycle needs only to propagate them (as HDEL).
+type FieldNamer interface {
+	// ReclaimExpiredFieldsNamed is ReclaimExpiredFields calling fn with
+	// each element removed (fn must copy it).
+	ReclaimExpiredFieldsNamed(now int64, max int, fn func(field []byte)) (reclaimed, left int)
+}
+
+// FieldsExpiredSink propagates the elements the active cycle reclaims
+// (Keyspace.FieldsExpiredSink): called with the key's shard locked, before
+// OnFieldsExpired, only while Propagating reports true (the names are
+// collected only then).
+type FieldsExpiredSink interface {
+	Propagating() bool
+	FieldsExpired(db int, key []byte, fields [][]byte, keyDeleted bool)
+}
+
 type volatileKey struct {
 	t   *kvtable.Table
 	key string
@@ -96,13 +113,23 @@ func (ks *Keyspace) KeysWithVolatileItems(db int) int {
 func (ks *Keyspace) expireFieldsLocked(sh *shard, now int64, deadline time.Time) int {
 	total := 0
 	visited := 0
+	sink := ks.FieldsExpiredSink
+	var names namedFields // reused across keys: one arena per call
 	for idx, vk := range sh.volatile {
 		fe, ok := sh.objects[idx].(FieldExpirer)
 		if !ok || !fe.HasFieldExpiry() {
 			delete(sh.volatile, idx)
 			continue
 		}
-		n, left := fe.ReclaimExpiredFields(now, fieldsPerKey)
+		var n, left int
+		namer, canName := fe.(FieldNamer)
+		naming := canName && sink != nil && sink.Propagating()
+		if naming {
+			names.reset()
+			n, left = namer.ReclaimExpiredFieldsNamed(now, fieldsPerKey, names.add)
+		} else {
+			n, left = fe.ReclaimExpiredFields(now, fieldsPerKey)
+		}
 		if n > 0 {
 			total += n
 			ks.Stats.ExpiredFields.Add(int64(n))
@@ -115,6 +142,9 @@ func (ks *Keyspace) expireFieldsLocked(sh *shard, now int64, deadline time.Time)
 				}
 			} else if !fe.HasFieldExpiry() {
 				delete(sh.volatile, idx)
+			}
+			if naming {
+				sink.FieldsExpired(sh.dbOf(vk.t), []byte(vk.key), names.list(), deleted)
 			}
 			if ks.OnFieldsExpired != nil {
 				ks.OnFieldsExpired(sh.dbOf(vk.t), []byte(vk.key), n, deleted)
@@ -135,4 +165,29 @@ func (sh *shard) dbOf(t *kvtable.Table) int {
 		}
 	}
 	return -1
+}
+
+// namedFields collects the names of reclaimed elements in one arena.
+type namedFields struct {
+	arena []byte
+	ends  []int
+	out   [][]byte
+}
+
+func (nf *namedFields) reset() { nf.arena, nf.ends = nf.arena[:0], nf.ends[:0] }
+
+func (nf *namedFields) add(f []byte) {
+	nf.arena = append(nf.arena, f...)
+	nf.ends = append(nf.ends, len(nf.arena))
+}
+
+// list returns the names collected since reset (valid until the next reset).
+func (nf *namedFields) list() [][]byte {
+	nf.out = nf.out[:0]
+	start := 0
+	for _, end := range nf.ends {
+		nf.out = append(nf.out, nf.arena[start:end:end])
+		start = end
+	}
+	return nf.out
 }

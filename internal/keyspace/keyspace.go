@@ -61,6 +61,10 @@ type Keyspace struct {
 	// deleted ("del"). May be nil.
 	OnFieldsExpired func(db int, key []byte, n int, keyDeleted bool)
 
+	// FieldsExpiredSink propagates those reclaimed elements by name
+	// (fieldexpiry.go). May be nil.
+	FieldsExpiredSink FieldsExpiredSink
+
 	// OnKeyMiss and OnNewKey are called, with the key's shard locked, when
 	// a read lookup finds no key and when a key is created, while the
 	// flags given to SetKeyEventFlags enable them (events.go).

@@ -29,7 +29,8 @@ type Client struct {
 	// (propagate.go). A scripting client shares its caller's unit.
 	unit        *propUnit
 	expSink     keyExpiredSink
-	replicaPort int // REPLCONF listening-port (replication.go)
+	replicaPort int  // REPLCONF listening-port (replication.go)
+	loadingAOF  bool // the client replaying the AOF (aof.go)
 
 	srv  *Server
 	ID   int64
@@ -146,6 +147,7 @@ func (c *Client) beginBatch() {
 
 // endBatch is called when the buffered commands have run.
 func (c *Client) endBatch() {
+	c.srv.aofFlush() // the AOF has the batch's writes before its replies go (aof.go)
 	c.inBatch, c.clockChain = false, false
 	c.srv.publishPending(c)
 	c.inCommand.Store(false)

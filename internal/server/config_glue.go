@@ -172,6 +172,7 @@ func (s *Server) attachConfig(cfg *config.Config) {
 	// tracking-table-max-keys applied at once (tracking.go).
 	s.ks.SetKeyEventFlags(&cfg.Hot.NotifyKeyspaceEvents, config.NotifyKeyMiss, config.NotifyNew)
 	cfg.OnChange("tracking-table-max-keys", s.trackingMaxKeysChanged)
+	cfg.OnChange("appendonly", s.appendonlyChanged) // aof.go
 }
 
 // configBackend returns the server's configuration, building one from its

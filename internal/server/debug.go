@@ -112,6 +112,8 @@ func cmdDebug(c *Ctx) {
 		c.W.OK() // Go's heap is collected: nothing to leak on purpose
 	case is("reload"):
 		debugReload(c)
+	case is("loadaof") && argc == 2:
+		debugLoadAOF(c) // aof.go
 	case is("object") && (argc == 3 || argc == 4):
 		debugObject(c)
 	case is("listpack") && argc == 3:

@@ -92,7 +92,8 @@ func appendBulkString(b []byte, s string) []byte {
 // replState is the primary's side of replication: the stream's position
 // and the replicas it feeds.
 type replState struct {
-	on atomic.Bool // propagation runs (a replica attached once)
+	on      atomic.Bool // propagation runs (a replica attached once, or the AOF)
+	loading atomic.Bool // the AOF is being loaded: nothing is propagated
 
 	mu sync.Mutex
 	// Guarded by mu:
@@ -133,6 +134,10 @@ func (s *Server) endUnit(c *Client, noTx bool) {
 	if u == nil || len(u.ops) == 0 {
 		return
 	}
+	if s.repl.loading.Load() {
+		u.reset()
+		return
+	}
 	r := &s.repl
 	r.mu.Lock()
 	out := r.out[:0]
@@ -150,7 +155,7 @@ func (s *Server) endUnit(c *Client, noTx bool) {
 	if tx {
 		out = append(out, execCmd...)
 	}
-	r.writeLocked(out)
+	s.writeStreamLocked(out)
 	if cap(out) > 1<<20 {
 		out = nil
 	}
@@ -162,6 +167,9 @@ func (s *Server) endUnit(c *Client, noTx bool) {
 // propagateNow writes one command as a unit of its own: the server's own
 // changes outside any command (the active expiry cycle's deletions).
 func (s *Server) propagateNow(db int, args ...string) {
+	if s.repl.loading.Load() {
+		return
+	}
 	r := &s.repl
 	r.mu.Lock()
 	out := r.out[:0]
@@ -175,17 +183,20 @@ func (s *Server) propagateNow(db int, args ...string) {
 	for _, a := range args {
 		out = appendBulkString(out, a)
 	}
-	r.writeLocked(out)
+	s.writeStreamLocked(out)
 	r.out = out
 	r.mu.Unlock()
 }
 
-// writeLocked appends bytes to the stream: every replica gets them.
-func (r *replState) writeLocked(b []byte) {
+// writeStreamLocked appends bytes to the stream: every replica and the
+// AOF get them. The caller holds repl.mu.
+func (s *Server) writeStreamLocked(b []byte) {
+	r := &s.repl
 	r.offset += int64(len(b))
 	for _, rp := range r.replicas {
 		rp.c.Push(b)
 	}
+	s.aofFeed(b)
 }
 
 // deletedKeyCommand is how a deletion the server decided (expiry) is
@@ -265,7 +276,7 @@ func (c *Ctx) propagateCommand() {
 	if !c.Srv.repl.on.Load() {
 		return
 	}
-	if c.prop.prevent || (c.dirty == 0 && !c.prop.force) {
+	if c.prop.prevent || (c.dirty == 0 && !c.prop.force) || c.Client.loadingAOF {
 		return
 	}
 	u := c.Srv.unitOf(c.Client)

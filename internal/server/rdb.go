@@ -40,6 +40,20 @@ func (r *Registry) RDBCodec(c RDBCodec) { r.rdb = c }
 
 var errNoRDBCodec = errors.New("rdb: no value codec registered")
 
+// RDBVersionCheckRelaxed reports rdb-version-check relaxed: RDB files and
+// DUMP payloads of future and foreign versions are loaded too.
+func (s *Server) RDBVersionCheckRelaxed() bool {
+	if s.Config == nil {
+		return false
+	}
+	for _, kv := range s.Config.Get([]string{"rdb-version-check"}) {
+		if kv[0] == "rdb-version-check" {
+			return kv[1] == "relaxed"
+		}
+	}
+	return false
+}
+
 // errDuplicateKey: a key loaded without MERGE already exists.
 var errDuplicateKey = errors.New("rdb: duplicated key")
 
@@ -61,7 +75,8 @@ func (s *Server) writeRDB(w io.Writer) error {
 	e.Aux("valkey-ver", []byte(ValkeyVersion))
 	e.AuxInt("redis-bits", 64)
 	e.AuxInt("ctime", time.Now().Unix())
-	e.AuxInt("used-mem", s.usedMemory(readMemory()))
+	// The Go heap only: the keyspace figure would take the shard locks we hold.
+	e.AuxInt("used-mem", int64(readMemory().heapObjects))
 	e.AuxInt("aof-base", 0)
 	for _, lib := range s.scriptingEngine().Libraries() {
 		e.Byte(rdb.OpFunction2)
@@ -133,7 +148,7 @@ func (s *Server) loadRDBWith(r io.Reader, o rdbLoadOptions) error {
 	now := time.Now().UnixMilli()
 	var funcs rdb.Encoder
 	nfuncs := 0
-	err = rdb.ReadFile(b, s.SkipChecksumValidation(), rdb.FileHandler{
+	err = rdb.ReadFile(b, s.SkipChecksumValidation(), s.RDBVersionCheckRelaxed(), rdb.FileHandler{
 		Function: func(code []byte) error {
 			funcs.Byte(rdb.OpFunction2)
 			funcs.String(code)

@@ -26,6 +26,7 @@ func registerReplication(r *Registry) {
 	r.Handle("psync", cmdPsync)
 	r.Handle("replconf", cmdReplconf)
 	r.Handle("role", cmdRole)
+	r.Handle("bgrewriteaof", cmdBgrewriteaof) // aof.go
 }
 
 func cmdSync(c *Ctx)  { c.Srv.attachReplica(c, false) }

@@ -122,6 +122,7 @@ type Server struct {
 	pubsub    pubsubState  // subscriptions (pubsub.go)
 	monitors  monitorState // MONITOR clients (monitor.go)
 	repl      replState    // the propagation stream and its replicas (propagate.go, replication.go)
+	aof       aofState     // the append-only file (aof.go)
 
 	dirty          atomic.Int64
 	securityLogged atomic.Int64 // unix seconds of the last security warning
@@ -175,6 +176,7 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv.ks.ExpiredSink = immediateExpirySink{srv} // propagate.go
 	srv.repl.db = -1
 	srv.ks.OnFieldsExpired = srv.onFieldsExpired
+	srv.ks.FieldsExpiredSink = fieldsExpirySink{srv}
 	srv.ks.OnKeyMiss, srv.ks.OnNewKey = srv.onKeyMiss, srv.onNewKey // notify.go
 	registerCore(srv.reg)
 	for _, r := range register {
@@ -330,6 +332,9 @@ func (s *Server) hasListeners() bool {
 // Serve accepts connections on the listeners and runs the cron until
 // Shutdown. It returns nil after a clean shutdown.
 func (s *Server) Serve() error {
+	if err := s.loadAtStartup(); err != nil { // aof.go
+		return err
+	}
 	s.lmu.Lock()
 	s.serving = true
 	s.startAcceptLocked()
@@ -397,6 +402,7 @@ func (s *Server) Close() {
 	if s.loops != nil {
 		s.loops.stop()
 	}
+	s.stopAOF() // flushed and synced (aof.go)
 	s.ks.Close()
 }
 
@@ -423,6 +429,7 @@ func (s *Server) cron() {
 		s.ks.Cron(time.Millisecond)
 		s.clients.cron(s, time.Now())
 		s.infoCron(time.Now())
+		s.aofCron() // everysec's fsync (aof.go)
 	}
 }
 

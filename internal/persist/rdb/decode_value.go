@@ -23,8 +23,8 @@ func (d *Decoder) Value() (*Value, error) {
 
 // Object reads the body of a value of RDB type t. Legacy encodings are
 // converted: ziplists and zipmaps of hashes and sorted sets to listpacks
-// (TypeHashListpack, TypeZSetListpack), a ziplist list to TypeList
-// elements, quicklist ziplists to listpack nodes (TypeListQuicklist2).
+// (TypeHashListpack, TypeZSetListpack), a ziplist list to elements (Type
+// stays TypeListZiplist: Valkey loads it as a quicklist), quicklist ziplists to listpack nodes (TypeListQuicklist2).
 // Packed blobs are validated (structure, counts, duplicates), so a caller
 // may hand them to its listpack and intset code.
 func (d *Decoder) Object(t byte) (*Value, error) {
@@ -46,7 +46,6 @@ func (d *Decoder) Object(t byte) (*Value, error) {
 	case TypeListZiplist:
 		var b []byte
 		if b, err = d.String(); err == nil {
-			v.Type = TypeList
 			v.Elems, err = ziplistEntries(b)
 			if err == nil && len(v.Elems) == 0 {
 				err = ErrEmpty
@@ -284,15 +283,15 @@ func validatePacked(lp []byte, group int, scores bool) error {
 		return ErrCorrupt
 	}
 	seen := make(map[string]struct{}, n/group)
-	var buf []byte
+	var tmp [24]byte // integers are formatted here; strings alias lp
 	i := 0
 	for p := listpack.First(lp); p >= 0; p = listpack.Next(lp, p) {
 		if i%group == 0 {
-			buf = listpack.GetBytes(lp, p, buf[:0])
-			if _, dup := seen[string(buf)]; dup {
+			m := listpack.GetBytes(lp, p, tmp[:0])
+			if _, dup := seen[string(m)]; dup {
 				return ErrCorrupt
 			}
-			seen[string(buf)] = struct{}{}
+			seen[string(m)] = struct{}{}
 		} else if scores {
 			s, _, isInt := listpack.Get(lp, p)
 			if !isInt {

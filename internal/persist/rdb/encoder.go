@@ -134,15 +134,16 @@ func DumpFooter(body []byte) []byte {
 }
 
 // VerifyDump checks a DUMP payload's footer (verifyDumpPayload): an
-// accepted version and, unless skipChecksum, the CRC. It returns the body
+// accepted version (see VersionAccepted for relaxed) and, unless
+// skipChecksum, the CRC. It returns the body
 // (the whole payload) and its RDB version.
-func VerifyDump(p []byte, skipChecksum bool) (body []byte, ver int, ok bool) {
+func VerifyDump(p []byte, skipChecksum, relaxed bool) (body []byte, ver int, ok bool) {
 	if len(p) < 10 {
 		return nil, 0, false
 	}
 	footer := p[len(p)-10:]
 	ver = int(binary.LittleEndian.Uint16(footer))
-	if !VersionAccepted(ver, false, false) {
+	if !VersionAccepted(ver, false, false, relaxed) {
 		return nil, ver, false
 	}
 	if !skipChecksum && CRC64(0, p[:len(p)-8]) != binary.LittleEndian.Uint64(footer[2:]) {

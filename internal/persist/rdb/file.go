@@ -98,13 +98,13 @@ type FileHandler struct {
 
 // ReadFile parses a whole RDB file. Module data cannot be loaded (error);
 // the checksum is checked unless skipChecksum or it is zero (a file saved
-// with rdbchecksum no).
-func ReadFile(b []byte, skipChecksum bool, h FileHandler) error {
+// with rdbchecksum no); relaxed is rdb-version-check relaxed.
+func ReadFile(b []byte, skipChecksum, relaxed bool, h FileHandler) error {
 	ver, valkey, err := readMagic(b)
 	if err != nil {
 		return err
 	}
-	if !VersionAccepted(ver, valkey, !valkey) {
+	if !VersionAccepted(ver, valkey, !valkey, relaxed) {
 		return ErrVersion
 	}
 	d := NewDecoder(b[9:])

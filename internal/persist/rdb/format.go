@@ -77,10 +77,11 @@ const (
 // IsObjectType reports whether t is a value type byte (rdbIsObjectType).
 func IsObjectType(t byte) bool { return t <= 7 || (t >= 9 && t < typeLast) }
 
-// VersionAccepted is rdbIsVersionAccepted in strict mode: whether this
-// server loads RDB version ver; valkeyMagic/redisMagic tell which magic a
-// file had (neither for DUMP payloads).
-func VersionAccepted(ver int, valkeyMagic, redisMagic bool) bool {
+// VersionAccepted is rdbIsVersionAccepted: whether this server loads RDB
+// version ver; valkeyMagic/redisMagic tell which magic a file had (neither
+// for DUMP payloads); relaxed is rdb-version-check relaxed, which also
+// accepts future and foreign versions.
+func VersionAccepted(ver int, valkeyMagic, redisMagic, relaxed bool) bool {
 	switch {
 	case ver < 1:
 		return false
@@ -88,10 +89,20 @@ func VersionAccepted(ver int, valkeyMagic, redisMagic bool) bool {
 		return false
 	case redisMagic && ver > foreignVersionMax:
 		return false
+	case relaxed:
+		return true
 	case ver > Version:
 		return false
-	case ver >= foreignVersionMin && ver <= foreignVersionMax:
+	case IsForeignVersion(ver):
 		return false
 	}
 	return true
 }
+
+// IsForeignVersion reports an RDB version of the range reserved for
+// formats foreign to Valkey (12..79).
+func IsForeignVersion(ver int) bool { return ver >= foreignVersionMin && ver <= foreignVersionMax }
+
+// ForeignTypeMin is the first type byte whose meaning foreign formats may
+// not share (RDB_FOREIGN_TYPE_MIN).
+const ForeignTypeMin = 22

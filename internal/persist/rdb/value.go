@@ -19,7 +19,7 @@ const (
 //
 //	TypeString                 Str
 //	TypeListQuicklist2         Nodes (listpacks, or plain single elements)
-//	TypeList (and ziplists)    Elems: legacy encodings, decoded to elements
+//	TypeList, TypeListZiplist  Elems: legacy encodings, decoded to elements
 //	TypeSetIntset              Blob: Valkey's intset (validated)
 //	TypeSetListpack            Blob: a listpack of members
 //	TypeSet                    Elems

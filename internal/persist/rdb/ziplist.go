@@ -151,6 +151,9 @@ func zipmapEntries(b []byte) ([][]byte, error) {
 			}
 			n = int(binary.LittleEndian.Uint32(b[p:]))
 			p += 4
+			if n < 254 {
+				return 0, false // overlong: Valkey rejects it (CVE-2026-25243)
+			}
 		} else if n == 255 {
 			return 0, false
 		}

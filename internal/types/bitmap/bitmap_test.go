@@ -430,3 +430,20 @@ func TestCombinePaths(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCount1MBCold counts 1 MB strings that are not in the cache (a
+// rotation through 64 MB), as BITCOUNT of a big value under load finds
+// them.
+func BenchmarkCount1MBCold(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9))
+	vs := make([][]byte, 64)
+	for i := range vs {
+		vs[i] = randBytes(r, 1<<20)
+	}
+	b.SetBytes(1 << 20)
+	i := 0
+	for b.Loop() {
+		Count(vs[i%len(vs)])
+		i++
+	}
+}

@@ -212,6 +212,11 @@ func (s *Stream) newTailNode(id ID, fv [][]byte, cfg Config) {
 		}
 		buf = make([]byte, 0, n)
 	}
+	if len(s.nodes) == cap(s.nodes) && len(s.nodes) >= 256 {
+		// Double rather than append's 1.25x: the old arrays are garbage,
+		// four times the final array's size at 1.25x, once at 2x.
+		s.nodes = append(make([]node, 0, 2*len(s.nodes)), s.nodes...)
+	}
 	s.nodes = append(s.nodes, node{master: id, lp: newNode(buf, fv)})
 }
 
@@ -243,8 +248,8 @@ func (s *Stream) closeTail(n *node) {
 	at := len(s.slab)
 	s.slab = append(s.slab, lp...)
 	n.lp = s.slab[at:len(s.slab):len(s.slab)] // full capacity: appends copy out
-	if cap(lp) <= 2*maxPrealloc {
-		s.spare = lp[:0]
+	if cap(lp) > len(lp) && cap(lp) <= 2*maxPrealloc {
+		s.spare = lp[:0] // not a slab's piece (no room), nor a one-off giant
 	}
 }
 

@@ -747,3 +747,41 @@ func FuzzNodeElements(f *testing.F) {
 		}
 	})
 }
+
+// TestClosedNodesShareSlab checks that full nodes packed into one slab stay
+// apart: after the tail node goes (XDEL of its entries), the closed node
+// before it becomes the tail again, grows (with a larger
+// stream-node-max-entries) and is closed a second time, and more nodes
+// follow it into the slab; every entry reads back intact.
+func TestClosedNodesShareSlab(t *testing.T) {
+	s := New()
+	cfg := Config{MaxBytes: 4096, MaxEntries: 10}
+	var want []modelEntry
+	add := func(from, to int, field string) {
+		for i := from; i <= to; i++ {
+			fv := []string{field, fmt.Sprint("value-", i)}
+			if err := s.Add(ID{Ms: uint64(i)}, toBytes(fv), cfg); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, modelEntry{id: ID{Ms: uint64(i)}, fv: fv})
+		}
+	}
+	add(1, 45, "f")
+	if s.Nodes() != 5 {
+		t.Fatalf("nodes = %d, want 5", s.Nodes())
+	}
+	for i := 41; i <= 45; i++ { // the tail node goes: node 4 is the tail
+		s.Delete(ID{Ms: uint64(i)})
+	}
+	want = want[:40]
+	cfg.MaxEntries = 12
+	add(46, 100, "g")
+	if got := collect(s, MinID, MaxID, false); !equalEntries(got, want) {
+		t.Fatalf("entries:\n got %v\nwant %v", got, want)
+	}
+	for i := range s.nodes {
+		if _, err := ValidateNode(s.nodes[i].lp); err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+}

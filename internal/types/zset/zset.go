@@ -25,6 +25,15 @@ type Limits struct {
 	ListpackValue   int
 }
 
+// lpHeader is a listpack's header and end marker; lpPairOverhead is a
+// (member, score) pair's bytes besides the member's: the member entry's
+// header and back-length (2 for up to 63 bytes) and a score entry holding
+// an integer below 4096 (3).
+const (
+	lpHeader       = 7
+	lpPairOverhead = 5
+)
+
 // DefaultLimits are Valkey's defaults.
 var DefaultLimits = Limits{ListpackEntries: 128, ListpackValue: 64}
 
@@ -45,17 +54,30 @@ type big struct {
 // New returns an empty sorted set for about hint members of up to
 // valLen bytes (zsetTypeCreate).
 func New(hint, valLen int, lim Limits) *ZSet {
+	// One call and a literal: small enough to inline, so that a caller
+	// copying the result into its own value allocates no ZSet.
+	lp, b := newParts(hint, valLen, lim)
+	return &ZSet{lp: lp, big: b}
+}
+
+// newParts makes New's encoding: a listpack with room for hint pairs of
+// valLen-byte members and small integer scores (so that building it does
+// not reallocate it at every insert, each copy garbage until the next
+// GC), or the skiplist encoding.
+func newParts(hint, valLen int, lim Limits) ([]byte, *big) {
 	if hint <= lim.ListpackEntries && valLen <= lim.ListpackValue {
-		return &ZSet{lp: listpack.New()}
+		return listpack.NewCap(lpHeader + hint*(valLen+lpPairOverhead)), nil
 	}
-	return NewSkiplist(hint)
+	return nil, newBig(hint)
 }
 
 // NewSkiplist returns an empty skiplist-encoded sorted set sized for hint.
-func NewSkiplist(hint int) *ZSet {
+func NewSkiplist(hint int) *ZSet { return &ZSet{big: newBig(hint)} }
+
+func newBig(hint int) *big {
 	b := &big{tab: strtab.New(8, hint)}
 	b.tr.tab = b.tab
-	return &ZSet{big: b}
+	return b
 }
 
 // Encoding is the current representation.
@@ -561,21 +583,30 @@ func (z *ZSet) nthInRange(n int, gte, lte func(s float64, ref uint32) bool, empt
 		return pos{}
 	}
 	if n >= 0 {
-		_, start := t.seek(gte) // entries before the range
+		p, start := t.seek(gte) // start: entries before the range
 		if start+n >= t.n {
 			return pos{}
 		}
-		p := t.at(start + n)
+		if n > 0 { // without an offset the seek's position is the answer
+			p = t.at(start + n)
+		}
 		if !lte(p.score(), p.ref()) {
 			return pos{}
 		}
 		return p
 	}
-	_, end := t.seek(func(s float64, ref uint32) bool { return !lte(s, ref) }) // entries up to the range's end
+	p, end := t.seek(func(s float64, ref uint32) bool { return !lte(s, ref) }) // end: entries up to the range's end
 	if end < -n {
 		return pos{}
 	}
-	p := t.at(end + n)
+	switch {
+	case n < -1:
+		p = t.at(end + n)
+	case p.valid():
+		p = p.prev()
+	default:
+		p = t.last()
+	}
 	if !gte(p.score(), p.ref()) {
 		return pos{}
 	}
