@@ -5,8 +5,8 @@
 package errs
 
 import (
-	"strconv"
 	"errors"
+	"strconv"
 	"strings"
 )
 
