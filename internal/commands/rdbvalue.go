@@ -374,10 +374,20 @@ func streamFromRDB(rs *rdb.Stream, typ byte) (*streamValue, error) {
 	}
 	s.LoadState(rs.Length, fromRDBID(rs.LastID), fromRDBID(rs.FirstID), fromRDBID(rs.MaxDeletedID), rs.EntriesAdded)
 	if typ == rdb.TypeStreamListpacks {
-		s.LoadState(rs.Length, fromRDBID(rs.LastID), s.FirstEntryID(), stream.ID{}, rs.EntriesAdded)
+		// RDB before 10 has no first ID: the first live entry's.
+		var first stream.ID
+		if it := s.Range(stream.MinID, stream.MaxID, false); it.Next() {
+			first = it.ID()
+		}
+		s.LoadState(rs.Length, fromRDBID(rs.LastID), first, stream.ID{}, rs.EntriesAdded)
 	}
 	for _, rg := range rs.Groups {
-		g := s.CreateGroup(rg.Name, fromRDBID(rg.LastID), rg.EntriesRead)
+		entriesRead := rg.EntriesRead
+		if typ == rdb.TypeStreamListpacks {
+			// RDB before 10 has no counter: estimate it as Valkey does.
+			entriesRead = s.EntriesReadAt(fromRDBID(rg.LastID))
+		}
+		g := s.CreateGroup(rg.Name, fromRDBID(rg.LastID), entriesRead)
 		if g == nil {
 			return nil, errRDBValue
 		}

@@ -25,7 +25,8 @@ func newHandlerBench(tb testing.TB) *handlerBench {
 	srv := server.New(server.DefaultSettings(), Register)
 	tb.Cleanup(srv.Close)
 	h := &handlerBench{srv: srv, ks: srv.Keyspace()}
-	h.c = server.Ctx{Srv: srv, W: &h.w}
+	// A client that is not connected (handlers read its flags).
+	h.c = server.Ctx{Srv: srv, W: &h.w, Client: &server.Client{}}
 	return h
 }
 

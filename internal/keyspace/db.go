@@ -39,6 +39,10 @@ type DB struct {
 	// delete, for the command's propagation (nil: the keyspace's
 	// ExpiredSink, which propagates each at once).
 	Expired ExpiredSink
+	// KeepExpired makes lookups treat a key whose TTL passed as missing
+	// without deleting it (Valkey's LOOKUP_NOEXPIRE): checks on behalf of
+	// blocked clients must not delete, nor propagate, anything.
+	KeepExpired bool
 }
 
 // ExpiredSink is told of each key deleted because its TTL passed, with

@@ -31,6 +31,9 @@ func (ks *Keyspace) ImportMode() bool { return ks.importMode.Load() }
 // TTL has passed; write is true for lookups by write commands.
 func (db DB) expiredPolicy(write bool) int {
 	if !db.ks.importMode.Load() {
+		if db.KeepExpired {
+			return expiredKeep
+		}
 		return expiredDelete
 	}
 	if db.ImportSource {

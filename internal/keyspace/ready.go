@@ -310,6 +310,7 @@ func (ks *Keyspace) SignalReadyExisting(view DB) {
 	if bs.waiting.Load() == 0 {
 		return
 	}
+	view.KeepExpired = true // an expired key is not ready, and stays until accessed
 	for sh := range bs.queues {
 		view.lock(ks.shards[sh])
 		for key := range bs.queues[sh][view.idx] {

@@ -275,7 +275,9 @@ func (s *Server) serveWaiter(bc *blockedClient, key string) {
 	if propagating {
 		db.Expired = bc.c.expirySink()
 	}
-	if e, ok := db.Peek([]byte(key)); (!ok || e.Type() != bc.typ) && !bc.w.NoKey {
+	peek := db
+	peek.KeepExpired = true // the check deletes nothing: the command's own run may
+	if e, ok := peek.Peek([]byte(key)); (!ok || e.Type() != bc.typ) && !bc.w.NoKey {
 		s.ks.Unlock(mask)
 		bc.state.Store(bWaiting)
 		return
