@@ -231,6 +231,9 @@ func (s *Stream) newTailNode(id ID, fv [][]byte, cfg Config) {
 //
 // A slab stays alive while any node in it does; nodes are appended in
 // order and trimmed from the head, so slabs are freed as the head moves.
+// A node dropped in the middle (XDEL of its last live entry), or one that
+// grew again after closing, leaves its old bytes in the slab until the
+// slab's other nodes go: at most maxSlab per slab.
 func (s *Stream) closeTail(n *node) {
 	lp := n.lp
 	if len(lp) > maxSlab/4 {
@@ -507,6 +510,7 @@ func raxNodes(keys [][16]byte, d int) int {
 // Clone returns a deep copy (COPY).
 func (s *Stream) Clone() *Stream {
 	c := *s
+	c.slab, c.spare = nil, nil // their free room is s's to fill
 	c.nodes = make([]node, len(s.nodes))
 	for i, n := range s.nodes {
 		c.nodes[i] = node{master: n.master, lp: append([]byte(nil), n.lp...)}

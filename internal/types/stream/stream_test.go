@@ -785,3 +785,37 @@ func TestClosedNodesShareSlab(t *testing.T) {
 		}
 	}
 }
+
+// TestCloneOwnsItsRoom checks that a clone and its original, both growing
+// past node boundaries afterwards, do not share the slab's free room or
+// the spare tail buffer (same-size entries: the first slab has room for a
+// fourth node when the clone is made).
+func TestCloneOwnsItsRoom(t *testing.T) {
+	cfg := Config{MaxBytes: 4096, MaxEntries: 10}
+	s := New()
+	var want []modelEntry
+	for i := 1; i <= 35; i++ {
+		fv := []string{"f", fmt.Sprintf("x%03d", i)}
+		if err := s.Add(ID{Ms: uint64(i)}, toBytes(fv), cfg); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, modelEntry{id: ID{Ms: uint64(i)}, fv: fv})
+	}
+	c := s.Clone()
+	wantS, wantC := slices.Clone(want), slices.Clone(want)
+	for i := 36; i <= 80; i++ {
+		fs := []string{"f", fmt.Sprintf("o%03d", i)}
+		fc := []string{"f", fmt.Sprintf("c%03d", i)}
+		if s.Add(ID{Ms: uint64(i)}, toBytes(fs), cfg) != nil || c.Add(ID{Ms: uint64(i)}, toBytes(fc), cfg) != nil {
+			t.Fatal("Add failed")
+		}
+		wantS = append(wantS, modelEntry{id: ID{Ms: uint64(i)}, fv: fs})
+		wantC = append(wantC, modelEntry{id: ID{Ms: uint64(i)}, fv: fc})
+	}
+	if got := collect(s, MinID, MaxID, false); !equalEntries(got, wantS) {
+		t.Fatalf("original:\n got %v\nwant %v", got, wantS)
+	}
+	if got := collect(c, MinID, MaxID, false); !equalEntries(got, wantC) {
+		t.Fatalf("clone:\n got %v\nwant %v", got, wantC)
+	}
+}

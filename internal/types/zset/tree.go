@@ -23,9 +23,10 @@ package zset
 //   - except for the root, leaves hold >= leafMin entries and inner nodes
 //     >= innerMin children (deletes merge or redistribute siblings).
 //
-// Costs: insert, delete, rank, select and seek are O(log n) (a few levels of
-// at most 64-way binary search plus a count sum); iteration is O(1) per
-// entry along the leaf chain.
+// Costs: insert, delete, rank, select and seek are O(log n): a few levels
+// of at most 64-way search plus a count sum (binary searches for inserts
+// and seeks, in-order scans for entries that exist, see childFind);
+// iteration is O(1) per entry along the leaf chain.
 //
 // Alternatives rejected: a skiplist (Valkey's: ~1.33 pointers+spans per
 // member plus a per-node allocation, pointer-chasing at every level); a
