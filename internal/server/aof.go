@@ -384,6 +384,7 @@ func (s *Server) loadAOFFile(path string) error {
 func (s *Server) replayCommands(r io.Reader, path string) error {
 	rd := resp.NewReader(resp.Limits{MaxBulkLen: s.Settings().ProtoMaxBulkLen})
 	cl := &Client{srv: s, sysfd: -1, authed: true, loadingAOF: true}
+	cl.SetFlag(ClientPrimary, true) // obeyed as a primary is (Valkey's mustObeyClient): XADD ... LIMIT from the stream
 	var w resp.Writer
 	now := time.Now()
 	var tx [][][]byte // queued commands of an open MULTI

@@ -123,6 +123,7 @@ type Server struct {
 	monitors  monitorState // MONITOR clients (monitor.go)
 	repl      replState    // the propagation stream and its replicas (propagate.go, replication.go)
 	aof       aofState     // the append-only file (aof.go)
+	gc        gcPolicy     // GOGC for the live heap's size (gcpolicy.go)
 
 	dirty          atomic.Int64
 	securityLogged atomic.Int64 // unix seconds of the last security warning
@@ -175,6 +176,7 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv.ks.OnExpire = srv.onExpire
 	srv.ks.ExpiredSink = immediateExpirySink{srv} // propagate.go
 	srv.repl.db = -1
+	srv.gc.init()
 	srv.ks.OnFieldsExpired = srv.onFieldsExpired
 	srv.ks.FieldsExpiredSink = fieldsExpirySink{srv}
 	srv.ks.OnKeyMiss, srv.ks.OnNewKey = srv.onKeyMiss, srv.onNewKey // notify.go
@@ -430,6 +432,7 @@ func (s *Server) cron() {
 		s.clients.cron(s, time.Now())
 		s.infoCron(time.Now())
 		s.aofCron() // everysec's fsync (aof.go)
+		s.gc.adjust() // gcpolicy.go
 	}
 }
 
