@@ -230,3 +230,33 @@ func FuzzRestorePayload(f *testing.F) {
 		walkValue(o)
 	})
 }
+
+// A file saved by Valkey 9.0.4: every key converted and stored gives the
+// dataset Valkey had (its DEBUG DIGEST was recorded with the file).
+func TestValkeyRDBFileValues(t *testing.T) {
+	b, err := os.ReadFile("../persist/rdb/testdata/valkey-9.0.4.rdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newPFEnv(t)
+	err = rdb.ReadFile(b, false, false, rdb.FileHandler{Key: func(r *rdb.Record) error {
+		enc := rdb.Encoder{}
+		if err := enc.Value(r.Value); err != nil {
+			return err
+		}
+		e.is(t, "+OK\r\n", "SELECT", strconv.Itoa(r.DB))
+		ttl := "0"
+		if r.Expire >= 0 {
+			ttl = strconv.FormatInt(r.Expire, 10)
+		}
+		e.is(t, "+OK\r\n", "RESTORE", string(r.Key), ttl, string(rdb.DumpFooter(enc.Buf)), "ABSTTL")
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.is(t, "+OK\r\n", "SELECT", "0")
+	e.is(t, "+67454858611b8954ebc48bb6d0562ed56fc1384f\r\n", "DEBUG", "DIGEST")
+	e.is(t, "$8\r\nlistpack\r\n", "OBJECT", "ENCODING", "biglist") // as Valkey
+	e.is(t, "$9\r\nhashtable\r\n", "OBJECT", "ENCODING", "th")
+}

@@ -342,15 +342,20 @@ func hashFromRDB(lim rdbLimits, v *rdb.Value, now int64) *hash.Hash {
 		}
 		return h
 	}
-	if int64(len(v.Fields)) > lim.hash.MaxEntries || v.Type == rdb.TypeHash2 {
-		h.Convert()
-	}
+	// Built as HSET then HPEXPIREAT would build it, so the result is the
+	// same structure (MEMORY USAGE agrees with the dumped hash's). A field
+	// whose deadline passed is kept (KeepPast), for lazy expiry, as Valkey
+	// loads it.
 	for _, f := range v.Fields {
-		exp := f.Expire
-		if exp < 0 {
-			exp = 0
+		h.Set(f.Field, f.Value, 0, false, lim.hash, now)
+	}
+	if v.Type == rdb.TypeHash2 {
+		h.Convert()
+		for _, f := range v.Fields {
+			if f.Expire >= 0 {
+				h.SetExpire(f.Field, f.Expire, hash.KeepPast, now)
+			}
 		}
-		h.Set(f.Field, f.Value, exp, false, lim.hash, now)
 	}
 	return h
 }

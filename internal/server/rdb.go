@@ -19,6 +19,7 @@ import (
 	"io"
 	"time"
 
+	"petrel/internal/config"
 	"petrel/internal/errs"
 	"petrel/internal/keyspace"
 	"petrel/internal/persist/rdb"
@@ -82,6 +83,12 @@ func (s *Server) writeRDB(w io.Writer) error {
 		e.Byte(rdb.OpFunction2)
 		e.String(lib.Code)
 	}
+	// Valkey saves each key's access clock when the eviction policy uses it.
+	lru, lfu := false, s.ks.LFU()
+	if h := s.Hot(); h != nil {
+		p := h.MaxmemoryPolicy.Load()
+		lru = p == config.PolicyAllkeysLRU || p == config.PolicyVolatileLRU
+	}
 	now := time.Now().UnixMilli()
 	for db := 0; db < s.ks.NumDBs(); db++ {
 		view := s.ks.View(db, now)
@@ -111,7 +118,13 @@ func (s *Server) writeRDB(w io.Writer) error {
 			if exp == 0 {
 				exp = -1
 			}
-			if err := fw.Key(k, &v, exp); err != nil {
+			idle, freq := int64(-1), -1
+			if lru {
+				idle = keyspace.IdleMillis(ent.LRU(), now) / 1000
+			} else if lfu {
+				freq = int(view.LFUFreq(ent))
+			}
+			if err := fw.KeyWithAccess(k, &v, exp, idle, freq); err != nil {
 				return err
 			}
 		}

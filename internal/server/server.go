@@ -431,7 +431,7 @@ func (s *Server) cron() {
 		s.ks.Cron(time.Millisecond)
 		s.clients.cron(s, time.Now())
 		s.infoCron(time.Now())
-		s.aofCron() // everysec's fsync (aof.go)
+		s.aofCron()   // everysec's fsync (aof.go)
 		s.gc.adjust() // gcpolicy.go
 	}
 }

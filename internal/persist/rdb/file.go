@@ -37,9 +37,24 @@ func (f *FileWriter) Encoder() *Encoder { return &f.e }
 // Key writes one key: its expire (unix ms, -1 for none), then the value's
 // type, the key and the value.
 func (f *FileWriter) Key(key []byte, v *Value, expire int64) error {
+	return f.KeyWithAccess(key, v, expire, -1, -1)
+}
+
+// KeyWithAccess is Key with the access clock Valkey saves under an LRU
+// policy (idle seconds, IDLE opcode) or an LFU one (freq counter, FREQ
+// opcode); -1 leaves each out.
+func (f *FileWriter) KeyWithAccess(key []byte, v *Value, expire, idle int64, freq int) error {
 	if expire >= 0 {
 		f.e.Byte(OpExpireTimeMs)
 		f.e.Millis(expire)
+	}
+	if idle >= 0 {
+		f.e.Byte(OpIdle)
+		f.e.Len(uint64(idle))
+	}
+	if freq >= 0 {
+		f.e.Byte(OpFreq)
+		f.e.Byte(byte(freq))
 	}
 	f.e.Byte(v.Type)
 	f.e.String(key)

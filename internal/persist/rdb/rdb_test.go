@@ -539,3 +539,31 @@ func TestFileRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A whole file saved by Valkey 9.0.4 (SAVE): every record parses.
+func TestReadValkeyFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/valkey-9.0.4.rdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aux := map[string]string{}
+	keys := map[int]int{}
+	funcs, expires := 0, 0
+	err = ReadFile(b, false, false, FileHandler{
+		Aux:      func(k, v []byte) { aux[string(k)] = string(v) },
+		Function: func([]byte) error { funcs++; return nil },
+		Key: func(r *Record) error {
+			keys[r.DB]++
+			if r.Expire >= 0 {
+				expires++
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aux["valkey-ver"] != "9.0.4" || keys[0] != 15 || keys[5] != 1 || funcs != 1 || expires != 1 {
+		t.Fatalf("aux %v keys %v funcs %d expires %d", aux, keys, funcs, expires)
+	}
+}
