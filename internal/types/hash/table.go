@@ -504,10 +504,13 @@ func (t *table) volLen() int {
 }
 
 // bytes is the memory the table holds.
+// The lengths, not the capacities: capacities depend on how the table
+// grew, and a copy or a restored table (same content, other history) must
+// report what its source reports, as in Valkey.
 func (t *table) bytes() int {
-	n := 64 + cap(t.data) + 4*cap(t.buckets)
+	n := 64 + len(t.data) + 4*len(t.buckets)
 	if t.vol != nil {
-		n += 48 + 8*cap(t.vol.when) + 4*cap(t.vol.off)
+		n += 48 + 8*len(t.vol.when) + 4*len(t.vol.off)
 	}
 	return n
 }
