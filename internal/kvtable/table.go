@@ -149,10 +149,12 @@ func (t *Table) Expire(r Ref) int64 {
 	return recExpire(rec, parse(rec))
 }
 
-// MemoryUsage returns the bytes r takes: its allocation plus its share of
-// the bucket arrays.
+// MemoryUsage returns the bytes r takes: its allocation plus a bucket's
+// 4 bytes (about one bucket per record). A fixed share, not the table's
+// buckets over its records: a key's figure must not change with how many
+// other keys share its table (Valkey's does not either).
 func (t *Table) MemoryUsage(r Ref) int {
-	return t.a.Cap(r) + 4*t.Buckets()/max(t.n, 1)
+	return t.a.Cap(r) + 4
 }
 
 // Set inserts key or overwrites its record, giving it value, m and expire

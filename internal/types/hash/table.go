@@ -508,7 +508,7 @@ func (t *table) volLen() int {
 // grew, and a copy or a restored table (same content, other history) must
 // report what its source reports, as in Valkey.
 func (t *table) bytes() int {
-	n := 64 + len(t.data) + 4*len(t.buckets)
+	n := 64 + len(t.data) - int(t.garbage) + 4*len(t.buckets) // garbage: dead entries a compaction drops
 	if t.vol != nil {
 		n += 48 + 8*len(t.vol.when) + 4*len(t.vol.off)
 	}

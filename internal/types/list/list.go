@@ -131,7 +131,14 @@ func (l *List) Push(cfg *Config, head bool, vals ...[]byte) {
 		l.reserve(vals)
 	}
 	for _, v := range vals {
+		if l.q != nil {
+			add -= len(v)
+			l.q.pending = add
+		}
 		l.push(cfg, head, v)
+	}
+	if l.q != nil {
+		l.q.pending = 0
 	}
 }
 

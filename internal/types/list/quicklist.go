@@ -38,6 +38,7 @@ type quicklist struct {
 	count    int
 	fill     int
 	compress int
+	pending  int // bytes a multi-element push has still to add (List.Push)
 }
 
 type node struct {
@@ -117,8 +118,8 @@ func (q *quicklist) large(sz, pt int) bool { return isLarge(sz, q.fill, pt) }
 
 // insertNode puts nd at position i (0 = new head, n() = new tail). Room is
 // taken from the free slots before the head or after the tail, whichever
-// side moves fewer nodes; when there is none the slice is rebuilt with a
-// quarter of the node count free at both ends (amortised O(1) at the ends).
+// side moves fewer nodes; when there is none the slice is rebuilt with
+// free room at both ends (amortised O(1) at the ends).
 func (q *quicklist) insertNode(i int, nd node) {
 	n := q.n()
 	roomAfter := len(q.nodes) < cap(q.nodes)
@@ -142,12 +143,30 @@ func (q *quicklist) insertNode(i int, nd node) {
 		q.nodes[j] = nd
 		return
 	}
-	gap := max(2, n/4)
-	nn := make([]node, gap+n+1, gap+n+1+gap)
-	copy(nn[gap:], q.nodes[q.lo:q.lo+i])
-	nn[gap+i] = nd
-	copy(nn[gap+i+1:], q.nodes[q.lo+i:])
-	q.nodes, q.lo = nn, gap
+	front, back := q.growGaps(i, n)
+	nn := make([]node, front+n+1, front+n+1+back)
+	copy(nn[front:], q.nodes[q.lo:q.lo+i])
+	nn[front+i] = nd
+	copy(nn[front+i+1:], q.nodes[q.lo+i:])
+	q.nodes, q.lo = nn, front
+}
+
+// growGaps is the free room a rebuilt nodes slice keeps before the head
+// and after the tail. A list that grows at one end (RPUSH or LPUSH in a
+// loop) gets as many free slots as it has nodes at that end and an eighth
+// at the other: doubling leaves behind about the final slice's size in
+// old copies, where growing by a quarter at both ends left five times it
+// (and kept a quarter unused at the end that does not grow). Elsewhere
+// (LINSERT, a split) a quarter at both ends.
+func (q *quicklist) growGaps(i, n int) (front, back int) {
+	other := max(2, n/8)
+	switch {
+	case i == n:
+		return other, max(2, n)
+	case i == 0:
+		return max(2, n), other
+	}
+	return max(2, n/4), max(2, n/4)
 }
 
 // removeNode deletes the node at position i (its elements are gone: the
@@ -218,16 +237,20 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 }
 
 // edgeNode makes the node a push opens next to node i, the full end of
-// the list. In a long list (four nodes or more) the new node will most
-// likely fill up as its neighbour did, so it gets the neighbour's capacity
-// at once: growing it step by step would allocate (and leave to the
-// garbage collector) about as much again as the list holds.
+// the list (i is -1 in an empty quicklist). In a long list (four nodes or
+// more) the new node will most likely fill up as its neighbour did, so it
+// gets the neighbour's capacity at once: growing it step by step would
+// allocate (and leave to the garbage collector) about as much again as
+// the list holds. The same when the rest of the current push is enough to
+// fill half of it (an RPUSH of 1000 elements, the first nodes of a list).
 func (q *quicklist) edgeNode(v []byte, i int) node {
 	capacity := 0
-	if q.n() >= 4 {
-		if nb := q.at(i); !nb.plain {
+	if q.n() > 0 {
+		if nb := q.at(i); !nb.plain && (q.n() >= 4 || q.pending >= cap(nb.b)/2) {
 			capacity = cap(nb.b)
 		}
+	} else if size, _ := nodeLimit(q.fill); size != noLimit && q.pending >= size/2 {
+		capacity = size
 	}
 	return node{b: lpAppend(lpNew(capacity), v), count: 1}
 }
