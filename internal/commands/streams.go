@@ -459,7 +459,10 @@ func propagateAddTrim(c *server.Ctx, s *stream.Stream, a *addTrimArgs, idArg []b
 	if !approx && idArg == nil {
 		return // verbatim
 	}
-	args := append([][]byte(nil), c.Args...)
+	// The copy is on the stack unless the command is long: PropagateAs
+	// copies the arguments out.
+	var argBuf [12][]byte
+	args := append(argBuf[:0], c.Args...)
 	if approx {
 		args[a.trimArgPos-1] = []byte("=") // the "~"
 		if a.trim.Strategy == stream.TrimMaxLen {

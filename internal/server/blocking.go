@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -410,6 +411,13 @@ func (s *Server) awaitBlocked(c *Client) {
 			// output (pub/sub, invalidations), which a blocked client gets
 			// at once, as in Valkey.
 			_ = conn.SetReadDeadline(deadline)
+			if bc.state.Load() != bWaiting { // served, or being served
+				// Being served: what the served command pushed to this
+				// client (an invalidation of the key it wrote) goes after
+				// its reply, as for any command of its own.
+				runtime.Gosched()
+				continue
+			}
 			if c.hasPushes() {
 				c.takePushes()
 				gone = gone || !s.flush(c)

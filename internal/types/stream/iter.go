@@ -21,7 +21,8 @@ type Iterator struct {
 	rev        bool
 	tombstones bool // also yield deleted entries
 
-	ni      int // current node
+	ni      int   // current node
+	node    *node // node ni, while loaded
 	h       nodeHeader
 	p       int // flags of the next candidate entry in node ni, -1: none
 	loaded  bool
@@ -55,7 +56,7 @@ func (it *Iterator) Next() bool {
 	s := it.s
 	if !it.started {
 		it.started = true
-		if it.end.Less(it.start) || len(s.nodes) == 0 {
+		if it.end.Less(it.start) || s.nodes.Len() == 0 {
 			it.done = true
 			return false
 		}
@@ -71,11 +72,12 @@ func (it *Iterator) Next() bool {
 	}
 	for {
 		if !it.loaded {
-			if it.ni < 0 || it.ni >= len(s.nodes) {
+			if it.ni < 0 || it.ni >= s.nodes.Len() {
 				it.done = true
 				return false
 			}
-			n := &s.nodes[it.ni]
+			it.node = s.nodes.at(it.ni)
+			n := it.node
 			it.h = readHeader(n.lp)
 			if it.rev {
 				it.p = lastEntry(n.lp)
@@ -90,7 +92,7 @@ func (it *Iterator) Next() bool {
 			}
 			it.loaded = true
 		}
-		n := &s.nodes[it.ni]
+		n := it.node
 		for it.p >= 0 {
 			e := readEntry(n.lp, n.master, &it.h, it.p)
 			if it.rev {
@@ -143,7 +145,7 @@ func (it *Iterator) Deleted() bool { return it.cur.flags&flagDeleted != 0 }
 
 // Field returns the current entry's next field and value.
 func (it *Iterator) Field() (field, value []byte) {
-	lp := it.s.nodes[it.ni].lp
+	lp := it.node.lp
 	field = getBytes(lp, it.fp, &it.fbuf)
 	it.fp = listpack.Next(lp, it.fp)
 	if it.cur.same {

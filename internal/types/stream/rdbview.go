@@ -13,20 +13,16 @@ var ErrCorruptRDB = errors.New("stream: inconsistent RDB stream")
 // EachNode calls fn with each node's master ID and listpack, in order,
 // until fn returns false. The bytes alias the stream.
 func (s *Stream) EachNode(fn func(master ID, lp []byte) bool) {
-	for i := range s.nodes {
-		if !fn(s.nodes[i].master, s.nodes[i].lp) {
-			return
-		}
-	}
+	s.nodes.each(func(n *node) bool { return fn(n.master, n.lp) })
 }
 
 // LoadNode appends a node read from an RDB. lp must have passed
 // ValidateNode; master IDs must be given in increasing order.
 func (s *Stream) LoadNode(master ID, lp []byte) error {
-	if n := len(s.nodes); n > 0 && !s.nodes[n-1].master.Less(master) {
+	if last := s.nodes.last(); last != nil && !last.master.Less(master) {
 		return ErrCorruptRDB
 	}
-	s.nodes = append(s.nodes, node{master: master, lp: lp})
+	s.nodes.push(node{master: master, lp: lp})
 	s.seek = seekHint{}
 	s.lastLiveOK = false
 	return nil

@@ -268,13 +268,15 @@ func checkStream(t *testing.T, s *Stream, m *model, cfg Config) {
 		t.Fatalf("LastLiveID = %v, want %v", s.LastLiveID(), wantLastLive)
 	}
 	var total int64
-	for i, n := range s.nodes {
+	checkNodeList(t, &s.nodes)
+	for i := 0; i < s.nodes.Len(); i++ {
+		n := s.nodes.at(i)
 		c, err := ValidateNode(n.lp)
 		if err != nil {
 			t.Fatalf("node %d invalid", i)
 		}
 		total += c
-		if i > 0 && !s.nodes[i-1].master.Less(n.master) {
+		if i > 0 && !s.nodes.at(i-1).master.Less(n.master) {
 			t.Fatalf("masters out of order")
 		}
 		h := readHeader(n.lp)
@@ -682,7 +684,7 @@ func FuzzValidateNode(f *testing.F) {
 		_ = s.Add(ID{Ms: uint64(i)}, toBytes(fv), DefaultConfig)
 	}
 	s.Delete(ID{Ms: 2})
-	f.Add(s.nodes[0].lp)
+	f.Add(s.nodes.at(0).lp)
 	f.Add(newNode(nil, toBytes([]string{"f", "v"})))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -690,7 +692,7 @@ func FuzzValidateNode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		st := &Stream{nodes: []node{{master: ID{Ms: 10}, lp: b}}, length: uint64(live), lastID: MaxID}
+		st := &Stream{nodes: nodeList{chunks: [][]node{{{master: ID{Ms: 10}, lp: b}}}, n: 1}, length: uint64(live), lastID: MaxID}
 		fwd := collect(st, MinID, MaxID, false)
 		rev := collect(st, MinID, MaxID, true)
 		if len(fwd) != int(live) || len(rev) != int(live) {
@@ -729,7 +731,7 @@ func FuzzNodeElements(f *testing.F) {
 		if err != nil {
 			return
 		}
-		st := &Stream{nodes: []node{{master: ID{Ms: 1 << 40}, lp: lp}}, length: uint64(live), lastID: MaxID}
+		st := &Stream{nodes: nodeList{chunks: [][]node{{{master: ID{Ms: 1 << 40}, lp: lp}}}, n: 1}, length: uint64(live), lastID: MaxID}
 		fwd := collect(st, MinID, MaxID, false)
 		rev := collect(st, MinID, MaxID, true)
 		if len(fwd) != int(live) || len(rev) != int(live) {
@@ -779,8 +781,8 @@ func TestClosedNodesShareSlab(t *testing.T) {
 	if got := collect(s, MinID, MaxID, false); !equalEntries(got, want) {
 		t.Fatalf("entries:\n got %v\nwant %v", got, want)
 	}
-	for i := range s.nodes {
-		if _, err := ValidateNode(s.nodes[i].lp); err != nil {
+	for i := 0; i < s.nodes.Len(); i++ {
+		if _, err := ValidateNode(s.nodes.at(i).lp); err != nil {
 			t.Fatalf("node %d: %v", i, err)
 		}
 	}
