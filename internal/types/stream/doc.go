@@ -22,8 +22,9 @@
 //
 // Alternatives rejected: one Go object per entry (a pointer and a header
 // per entry, scanned by the GC: several times Valkey's memory); a radix
-// tree of nodes as Valkey has (a sorted slice with binary search does the
-// same for nodes that are appended at the tail and trimmed at the head);
-// a private packed format (node sizes decide where stream-node-max-bytes
-// splits nodes, which XINFO shows, and RDB stores these bytes).
+// tree of nodes as Valkey has (a sorted chunked array with binary search,
+// nodelist.go, does the same for nodes that are appended at the tail and
+// trimmed at the head); a private packed format (node sizes decide where
+// stream-node-max-bytes splits nodes, which XINFO shows, and RDB stores
+// these bytes).
 package stream
