@@ -3,6 +3,7 @@
 package server
 
 import (
+	"errors"
 	"net"
 	"os"
 	"runtime/debug"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -70,11 +72,13 @@ type eventLoop struct {
 	// The loop waits for events by parking on its epoll descriptor in the
 	// runtime's netpoller (see wait); nil if that is not possible, and the
 	// loop then blocks in epoll_wait.
-	epFile  *os.File
-	epConn  syscall.RawConn
-	pollFn  func(uintptr) bool // one non-blocking epoll_wait, for epConn.Read
-	polled  int                // what pollFn found: events, or -1 with pollErr
-	pollErr syscall.Errno
+	epFile *os.File
+	epConn syscall.RawConn
+	// missedWakeups counts parks that timed out with events waiting.
+	missedWakeups atomic.Int64
+	pollFn        func(uintptr) bool // one non-blocking epoll_wait, for epConn.Read
+	polled        int                // what pollFn found: events, or -1 with pollErr
+	pollErr       syscall.Errno
 }
 
 type eventLoops struct {
@@ -548,6 +552,9 @@ func (l *eventLoop) detach(c *Client) {
 // profiles. Parked in the netpoller, the goroutine holds no P, the idle
 // runtime sleeps in its own epoll_wait, and the thread that wakes from it
 // runs the loop itself (so the loop is not locked to a thread).
+// parkLimit bounds one park of the loop in the netpoller (see wait).
+const parkLimit = 200 * time.Millisecond
+
 func (l *eventLoop) wait(timeout int) (int, error) {
 	if timeout != 0 {
 		for i := 0; i < l.spin; i++ {
@@ -558,7 +565,27 @@ func (l *eventLoop) wait(timeout int) (int, error) {
 	}
 	if timeout < 0 && l.epConn != nil {
 		l.polled, l.pollErr = 0, 0
-		if err := l.epConn.Read(l.pollFn); err == nil {
+		// A bounded park: should a wake-up of the epoll descriptor ever
+		// be missed (a client would wait forever), the loop looks again
+		// after parkLimit. One timer reset per park.
+		_ = l.epFile.SetReadDeadline(time.Now().Add(parkLimit))
+		err := l.epConn.Read(l.pollFn)
+		if err == nil {
+			return l.polled, l.errOrNil()
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			l.mu.Lock()
+			queued := len(l.incoming) + len(l.scheduled)
+			l.mu.Unlock()
+			if queued > 0 {
+				if l.missedWakeups.Add(1) == 1 {
+					l.s.Logf("event loop: clients queued for the loop after a park timed out (a missed wake-up, recovered)")
+				}
+				l.drainWake()
+			}
+			if l.pollNow(0); l.polled > 0 && l.missedWakeups.Add(1) == 1 {
+				l.s.Logf("event loop: events found after a park timed out (a missed wake-up, recovered)")
+			}
 			return l.polled, l.errOrNil()
 		}
 		l.epConn = nil // not pollable after all: block in epoll_wait from now on
