@@ -74,8 +74,10 @@ type eventLoop struct {
 	// loop then blocks in epoll_wait.
 	epFile *os.File
 	epConn syscall.RawConn
-	// missedWakeups counts parks that timed out with events waiting.
+	// missedWakeups counts parks that timed out with events waiting;
+	// parkDeadline is the read deadline set on epFile (wait).
 	missedWakeups atomic.Int64
+	parkDeadline  time.Time
 	pollFn        func(uintptr) bool // one non-blocking epoll_wait, for epConn.Read
 	polled        int                // what pollFn found: events, or -1 with pollErr
 	pollErr       syscall.Errno
@@ -567,8 +569,12 @@ func (l *eventLoop) wait(timeout int) (int, error) {
 		l.polled, l.pollErr = 0, 0
 		// A bounded park: should a wake-up of the epoll descriptor ever
 		// be missed (a client would wait forever), the loop looks again
-		// after parkLimit. One timer reset per park.
-		_ = l.epFile.SetReadDeadline(time.Now().Add(parkLimit))
+		// after parkLimit. The deadline is moved only when less than half
+		// of it is left: at most a few timer updates a second.
+		if now := time.Now(); l.parkDeadline.Sub(now) < parkLimit/2 {
+			l.parkDeadline = now.Add(parkLimit)
+			_ = l.epFile.SetReadDeadline(l.parkDeadline)
+		}
 		err := l.epConn.Read(l.pollFn)
 		if err == nil {
 			return l.polled, l.errOrNil()
