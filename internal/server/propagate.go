@@ -54,12 +54,7 @@ func (u *propUnit) add(db int, args [][]byte) {
 
 func (u *propUnit) addStrings(db int, args ...string) {
 	start := len(u.buf)
-	u.buf = append(u.buf, '*')
-	u.buf = strconv.AppendInt(u.buf, int64(len(args)), 10)
-	u.buf = append(u.buf, '\r', '\n')
-	for _, a := range args {
-		u.buf = appendBulkString(u.buf, a)
-	}
+	u.buf = appendCommandStrings(u.buf, args)
 	u.ops = append(u.ops, propOp{db: db, start: start, end: len(u.buf)})
 }
 
@@ -77,6 +72,17 @@ func appendCommand(b []byte, args [][]byte) []byte {
 	b = append(b, '\r', '\n')
 	for _, a := range args {
 		b = appendBulk(b, a)
+	}
+	return b
+}
+
+// appendCommandStrings is appendCommand for arguments built as strings.
+func appendCommandStrings(b []byte, args []string) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(len(args)), 10)
+	b = append(b, '\r', '\n')
+	for _, a := range args {
+		b = appendBulkString(b, a)
 	}
 	return b
 }
@@ -130,10 +136,14 @@ func (s *Server) unitOf(c *Client) *propUnit {
 // clears the unit. It must be called with the shards the unit touched
 // still locked. noTx leaves several ops unwrapped (SCAN, RANDOMKEY).
 func (s *Server) endUnit(c *Client, noTx bool) {
-	u := c.unit
-	if u == nil || len(u.ops) == 0 {
-		return
+	if u := c.unit; u != nil && len(u.ops) > 0 {
+		s.writeUnit(u, noTx)
 	}
+}
+
+// writeUnit writes u's ops to the stream (MULTI/EXEC around several
+// unless noTx, SELECT where the database changes) and clears u.
+func (s *Server) writeUnit(u *propUnit, noTx bool) {
 	if s.repl.loading.Load() {
 		u.reset()
 		return
@@ -177,12 +187,7 @@ func (s *Server) propagateNow(db int, args ...string) {
 		out = appendCommand(out, [][]byte{[]byte("SELECT"), strconv.AppendInt(nil, int64(db), 10)})
 		r.db = db
 	}
-	out = append(out, '*')
-	out = strconv.AppendInt(out, int64(len(args)), 10)
-	out = append(out, '\r', '\n')
-	for _, a := range args {
-		out = appendBulkString(out, a)
-	}
+	out = appendCommandStrings(out, args)
 	s.writeStreamLocked(out)
 	r.out = out
 	r.mu.Unlock()
@@ -232,14 +237,7 @@ func (c *Ctx) PropagateAsStrings(args ...string) {
 	if !c.Propagating() {
 		return
 	}
-	b := c.prop.rewritten[:0]
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
-	for _, a := range args {
-		b = appendBulkString(b, a)
-	}
-	c.prop.rewritten = b
+	c.prop.rewritten = appendCommandStrings(c.prop.rewritten[:0], args)
 	c.prop.rewrite = true
 }
 

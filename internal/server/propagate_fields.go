@@ -1,6 +1,5 @@
 package server
 
-import "strconv"
 
 // Propagation of the active expiry cycle's element reclaims (hash field
 // expiration). Valkey's dbReclaimExpiredFields propagates each batch of
@@ -47,30 +46,11 @@ func hdelCommand(key []byte, fields [][]byte) [][]byte {
 // server's own (outside any command), wrapped in MULTI/EXEC when there is
 // more than one. The caller holds the shards the commands are about.
 func (s *Server) propagateUnit(db int, cmds ...[][]byte) {
-	if len(cmds) == 0 {
-		return
-	}
-	r := &s.repl
-	r.mu.Lock()
-	out := r.out[:0]
-	tx := len(cmds) > 1
-	if tx {
-		out = append(out, multiCmd...) // before the SELECT, as in endUnit and Valkey
-	}
-	if db >= 0 && db != r.db {
-		out = appendCommand(out, [][]byte{[]byte("SELECT"), strconv.AppendInt(nil, int64(db), 10)})
-		r.db = db
-	}
+	var u propUnit
 	for _, args := range cmds {
-		out = appendCommand(out, args)
+		u.add(db, args)
 	}
-	if tx {
-		out = append(out, execCmd...)
+	if len(u.ops) > 0 {
+		s.writeUnit(&u, false)
 	}
-	s.writeStreamLocked(out)
-	if cap(out) > 1<<20 {
-		out = nil
-	}
-	r.out = out
-	r.mu.Unlock()
 }
