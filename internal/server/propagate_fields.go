@@ -1,6 +1,5 @@
 package server
 
-
 // Propagation of the active expiry cycle's element reclaims (hash field
 // expiration). Valkey's dbReclaimExpiredFields propagates each batch of
 // reclaimed fields as `HDEL key f1 f2 ...` (at most expireBulkLimit
