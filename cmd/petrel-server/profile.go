@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -30,6 +31,31 @@ func init() {
 	}
 	time.AfterFunc(d, func() {
 		pprof.StopCPUProfile()
+		f.Close()
+	})
+}
+
+// PETREL_HEAPPROFILE=path,seconds writes a heap profile (in-use and
+// allocated since start) after that many seconds: where a load's Go heap
+// went.
+func init() {
+	spec := os.Getenv("PETREL_HEAPPROFILE")
+	if spec == "" {
+		return
+	}
+	path, secs, _ := strings.Cut(spec, ",")
+	n, err := strconv.Atoi(secs)
+	if err != nil || n <= 0 {
+		return
+	}
+	runtime.MemProfileRate = 1 // every allocation: the figures are small
+	time.AfterFunc(time.Duration(n)*time.Second, func() {
+		f, err := os.Create(path)
+		if err != nil {
+			return
+		}
+		runtime.GC() // the profile shows the heap as of the last collection
+		pprof.WriteHeapProfile(f)
 		f.Close()
 	})
 }

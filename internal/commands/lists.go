@@ -139,6 +139,7 @@ type listConfigSource interface{ Hot() *config.Hot }
 // list-compress-depth and DEBUG QUICKLIST-PACKED-THRESHOLD.
 func listConfig(c *server.Ctx) list.Config {
 	cfg := list.DefaultConfig
+	cfg.Mem = c.Srv.ListNodes()
 	if s, ok := any(c.Srv).(listConfigSource); ok {
 		if h := s.Hot(); h != nil {
 			cfg.Fill = int(h.ListMaxListpackSize.Load())

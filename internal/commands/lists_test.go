@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -935,5 +936,49 @@ func TestBlockingServedByRenameAndSwapDB(t *testing.T) {
 	}
 	if got := c.ReadReply(); got != "*2\r\n$1\r\nk\r\n$1\r\nb\r\n" {
 		t.Fatalf("after SWAPDB: %q", got)
+	}
+}
+
+// TestListNodesOffHeap checks that a long list's packed nodes live in the
+// server's NodeMem, count in used_memory, and go back when the list goes:
+// deleted, overwritten, or renamed over (the keyspace has no hook: the
+// quicklist's cleanup frees them once it is unreachable).
+func TestListNodesOffHeap(t *testing.T) {
+	e := newListEnv(t)
+	nodeBytes := func() int64 { return e.srv.ListNodes().Used() }
+	args := make([]any, 0, 1001)
+	fill := func(key string) {
+		for b := range 100 {
+			args = append(args[:0], "RPUSH", key)
+			for i := range 1000 {
+				args = append(args, fmt.Sprintf("elem-%06d", b*1000+i))
+			}
+			if err := e.rdb.Do(e.ctx, args...).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fill("big")
+	e.is(t, ltBulk("quicklist"), "OBJECT", "ENCODING", "big")
+	if n := nodeBytes(); n < 1200<<10 { // 100k 13-byte entries
+		t.Fatalf("NodeMem holds %d bytes for a 100k-element list", n)
+	}
+	if !strings.Contains(e.raw.Do("MEMORY", "MALLOC-STATS"), "list_node_chunks:") {
+		t.Fatal("MEMORY MALLOC-STATS has no list_node_chunks line")
+	}
+	e.is(t, ltInt(1), "COPY", "big", "copy")
+	e.is(t, ltBulk("elem-054321"), "LINDEX", "copy", "54321")
+	e.is(t, ltOK, "SET", "copy", "x") // the copy's nodes go when overwritten
+	fill("other")
+	e.is(t, ltOK, "RENAME", "other", "big") // and big's when renamed over
+	e.is(t, ltBulk("elem-099999"), "LINDEX", "big", "-1")
+	e.is(t, ltInt(1), "DEL", "big")
+	deadline := time.Now().Add(5 * time.Second)
+	for nodeBytes() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes of nodes still held after every list went", nodeBytes())
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -57,6 +57,7 @@ type rdbLimits struct {
 func rdbLimitsOf(s *server.Server) rdbLimits {
 	l := rdbLimits{list: list.DefaultConfig, set: set.DefaultLimits, zset: zset.DefaultLimits,
 		hash: hash.DefaultLimits, stream: stream.DefaultConfig}
+	l.list.Mem = s.ListNodes()
 	if h := s.Hot(); h != nil {
 		l.list.Fill = int(h.ListMaxListpackSize.Load())
 		l.list.Compress = int(h.ListCompressDepth.Load())

@@ -112,6 +112,7 @@ type Arena struct {
 	reserved  int64 // bytes mapped (or made) for chunks and large blocks
 	used      int64 // bytes in live allocations (slot or mapping size)
 	noMmap    bool  // tests: always use the Go heap
+	noHuge    bool  // map every chunk with small pages (NoHugePages)
 }
 
 // NewArena returns an empty Arena. It reserves no memory until the first
@@ -123,6 +124,11 @@ func NewArena() *Arena {
 	}
 	return a
 }
+
+// NoHugePages makes the Arena map its chunks with small pages from now
+// on. An Arena of few large blocks walked in order (list nodes) gains
+// nothing from huge pages but pays for a 2 MiB page's untouched part.
+func (a *Arena) NoHugePages() { a.noHuge = true }
 
 // Bytes reports the bytes currently reserved from the OS: every chunk and
 // every large mapping, rounded to pages, including the bucket arrays of the
@@ -145,7 +151,7 @@ func (a *Arena) Resident() int64 {
 				break
 			}
 			slots := c.chunkSlots(i)
-			if left >= slots || i >= int(c.growChunks) {
+			if left >= slots || (i >= int(c.growChunks) && !a.noHuge) {
 				n += int64(len(ch.b))
 			} else {
 				n += int64(roundPage(int(left) * int(c.size)))
@@ -326,7 +332,7 @@ func (a *Arena) mapMem(n int) chunk {
 	n = roundPage(max(n, 1))
 	var ch chunk
 	if !a.noMmap {
-		if b, err := mmap(n); err == nil {
+		if b, err := mmap(n, !a.noHuge); err == nil {
 			ch = chunk{b: b}
 		}
 	}

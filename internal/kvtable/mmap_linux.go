@@ -16,10 +16,11 @@ import (
 const hugePageSize = 2 << 20
 
 // mmap maps n bytes (a multiple of the page size) of anonymous private
-// zeroed memory. It uses raw system calls rather than syscall.Mmap so that
-// it can trim an over-sized reservation to a huge-page-aligned region.
-func mmap(n int) ([]byte, error) {
-	if n < hugePageSize {
+// zeroed memory, huge-page backed when huge is set. It uses raw system
+// calls rather than syscall.Mmap so that it can trim an over-sized
+// reservation to a huge-page-aligned region.
+func mmap(n int, huge bool) ([]byte, error) {
+	if n < hugePageSize || !huge {
 		return mapRaw(n)
 	}
 	// Reserve n + hugePageSize, keep the aligned n bytes, unmap the rest.

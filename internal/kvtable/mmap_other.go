@@ -6,6 +6,6 @@ import "errors"
 
 var errNoMmap = errors.New("kvtable: mmap not supported")
 
-func mmap(int) ([]byte, error) { return nil, errNoMmap }
+func mmap(int, bool) ([]byte, error) { return nil, errNoMmap }
 
 func munmap([]byte) error { return nil }

@@ -4,7 +4,7 @@ package kvtable
 
 import "syscall"
 
-func mmap(n int) ([]byte, error) {
+func mmap(n int, _ bool) ([]byte, error) {
 	return syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 }
 

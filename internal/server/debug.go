@@ -16,6 +16,7 @@ import (
 	"petrel/internal/keyspace"
 	"petrel/internal/kvtable"
 	"petrel/internal/num"
+	"petrel/internal/types/list"
 )
 
 // DEBUG: the subcommands clients and Valkey's test suite use. Those that
@@ -41,6 +42,10 @@ type debugState struct {
 	replyBufResizing   atomic.Bool  // DEBUG REPLYBUFFER RESIZING 0 disables (recorded only)
 	replyBufPeakReset  atomic.Int64 // DEBUG REPLYBUFFER PEAK-RESET-TIME, ms; -1 never
 }
+
+// ListNodes is where quicklists keep their packed nodes: list commands
+// pass it in list.Config.
+func (s *Server) ListNodes() *list.NodeMem { return s.listMem }
 
 // QuicklistPackedThreshold is the element size from which lists store an
 // element in a plain node of its own (DEBUG QUICKLIST-PACKED-THRESHOLD).

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"time"
 )
 
 // The collector's headroom. At the default GOGC=100 Go lets its heap grow
@@ -22,13 +23,76 @@ type gcPolicy struct {
 	fixed   bool // GOGC set by the environment
 	percent int  // the value last set
 	sample  [1]metrics.Sample
+
+	// Idle release (releaseIfQuiet).
+	idle       [3]metrics.Sample // free unreleased heap, objects, live heap
+	lastCmds   int64             // commands processed at the last check
+	quietSince time.Time         // zero while commands keep coming
+	released   bool              // memory was released in this quiet spell
+	release    func()            // debug.FreeOSMemory; tests count calls
 }
 
 func (p *gcPolicy) init() {
 	p.fixed = os.Getenv("GOGC") != ""
 	p.sample[0].Name = "/gc/heap/live:bytes"
+	p.idle[0].Name = "/memory/classes/heap/free:bytes"
+	p.idle[1].Name = "/memory/classes/heap/objects:bytes"
+	p.idle[2].Name = "/gc/heap/live:bytes"
 	p.percent = 100
 	p.adjust()
+}
+
+// Idle release. The Go runtime gives freed heap pages back to the OS
+// slowly (its background scavenger keeps some headroom and works at a
+// bounded rate), so the pages a burst of commands left as garbage stay
+// resident long after; jemalloc, under Valkey, purges such pages in the
+// background after a decay time. The cron does the same once the server
+// has been quiet for a second (at most a few commands per cron period:
+// health checks): it collects and returns the free pages
+// (debug.FreeOSMemory) when what it would give back, the free pages and
+// the garbage no collection has reclaimed yet (a quiet server may not
+// collect for minutes), is worth it: 256 KB and 1/32 of the live heap.
+// Once per quiet spell, so a server that stays quiet is not made to
+// collect again and again.
+const (
+	quietFor           = time.Second
+	quietCommands      = 10        // per check, i.e. per cron period
+	idleReleaseMinimum = 256 << 10 // free unreleased heap bytes worth a release
+)
+
+// releaseIfQuiet is called by the cron with the commands processed so far.
+func (p *gcPolicy) releaseIfQuiet(cmds int64, now time.Time) {
+	busy := cmds-p.lastCmds > quietCommands
+	p.lastCmds = cmds
+	if busy {
+		p.quietSince, p.released = time.Time{}, false
+		return
+	}
+	if p.quietSince.IsZero() {
+		p.quietSince = now
+		return
+	}
+	if p.released || now.Sub(p.quietSince) < quietFor {
+		return
+	}
+	p.released = true
+	metrics.Read(p.idle[:])
+	var v [3]uint64
+	for i := range p.idle {
+		if p.idle[i].Value.Kind() != metrics.KindUint64 {
+			return
+		}
+		v[i] = p.idle[i].Value.Uint64()
+	}
+	free, objects, live := v[0], v[1], v[2]
+	gain := free + objects - min(live, objects)
+	if gain >= idleReleaseMinimum && gain >= live/32 {
+		if p.release != nil {
+			p.release()
+		} else {
+			debug.FreeOSMemory()
+		}
+	}
 }
 
 // adjust sets GOGC for the live heap's size; the cron calls it.

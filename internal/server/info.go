@@ -550,10 +550,16 @@ func readMemory() memFigures {
 }
 
 // usedMemory is used_memory: the live Go heap plus the keyspace's chunks
-// (mapped outside the Go heap), the counterpart of Valkey's allocator
-// total.
+// and the quicklist nodes (both mapped outside the Go heap), the
+// counterpart of Valkey's allocator total.
 func (s *Server) usedMemory(m memFigures) int64 {
-	return int64(m.heapObjects) + s.ks.UsedMemory()
+	return int64(m.heapObjects) + s.offHeapMemory()
+}
+
+// offHeapMemory is the memory the server maps outside the Go heap and uses:
+// the keyspace's chunks and the quicklist nodes.
+func (s *Server) offHeapMemory() int64 {
+	return s.ks.UsedMemory() + s.listMem.Resident()
 }
 
 // processRSS reads the resident set size from /proc/self/statm; where
@@ -618,13 +624,13 @@ func ratio(a, b int64) float64 {
 }
 
 // infoMemory prints used_memory (the Go heap's live objects plus the
-// keyspace's chunks, see usedMemory) and the allocator lines from the Go
+// off-heap chunks, see usedMemory) and the allocator lines from the Go
 // heap plus those chunks: allocated = live objects, active = in-use spans,
 // resident = what the runtime holds from the OS. MEMORY STATS
 // (server_cmds.go) computes the same figures.
 func (s *Server) infoMemory(w *infoWriter) {
 	m := readMemory()
-	arena := s.ks.UsedMemory()
+	arena := s.offHeapMemory()
 	used := int64(m.heapObjects) + arena
 	s.notePeak(used)
 	peak := s.info.peakMem.Load()

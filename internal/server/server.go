@@ -15,6 +15,7 @@ import (
 
 	"petrel/internal/config"
 	"petrel/internal/keyspace"
+	"petrel/internal/types/list"
 )
 
 // Version is Petrel's own version, shown as petrel_version in INFO.
@@ -102,6 +103,7 @@ type Server struct {
 	settings atomic.Pointer[Settings]
 	reg      *Registry
 	ks       *keyspace.Keyspace
+	listMem  *list.NodeMem // the packed nodes of every quicklist (types/list/nodemem.go)
 	runID    string
 	started  time.Time
 	logger   *log.Logger
@@ -162,6 +164,7 @@ func New(s *Settings, register ...func(*Registry)) *Server {
 	srv := &Server{
 		reg:     newRegistry(),
 		ks:      keyspace.New(s.Databases),
+		listMem: list.NewNodeMem(),
 		started: time.Now(),
 		logger:  log.New(os.Stderr, "", log.LstdFlags),
 		done:    make(chan struct{}),
@@ -433,6 +436,7 @@ func (s *Server) cron() {
 		s.infoCron(time.Now())
 		s.aofCron()   // everysec's fsync (aof.go)
 		s.gc.adjust() // gcpolicy.go
+		s.gc.releaseIfQuiet(s.stats.commandsProcessed.Load(), time.Now())
 	}
 }
 

@@ -473,7 +473,7 @@ type memOverview struct {
 
 func (s *Server) memOverview() memOverview {
 	m := readMemory()
-	arena := s.ks.UsedMemory()
+	arena := s.offHeapMemory()
 	var o memOverview
 	o.used = int64(m.heapObjects) + arena
 	s.notePeak(o.used)
@@ -611,6 +611,7 @@ func cmdMemoryMallocStats(c *Ctx) {
 	line("sys", ms.Sys)
 	line("num_gc", uint64(ms.NumGC))
 	line("keyspace_chunks", uint64(c.Srv.ks.UsedMemory()))
+	line("list_node_chunks", uint64(c.Srv.listMem.Resident()))
 	b = append(b, "--- End Go runtime statistics ---\n"...)
 	c.W.Verbatim("txt", b)
 }

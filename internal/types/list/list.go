@@ -28,9 +28,10 @@ type List struct {
 
 // Config is the configuration list operations follow.
 type Config struct {
-	Fill            int // list-max-listpack-size
-	Compress        int // list-compress-depth (recorded in new quicklists)
-	PackedThreshold int // DEBUG QUICKLIST-PACKED-THRESHOLD; 0: decided by Fill
+	Fill            int      // list-max-listpack-size
+	Compress        int      // list-compress-depth (recorded in new quicklists)
+	PackedThreshold int      // DEBUG QUICKLIST-PACKED-THRESHOLD; 0: decided by Fill
+	Mem             *NodeMem // where new quicklists keep their packed nodes; nil: Go heap
 }
 
 // DefaultConfig is Valkey's default configuration.
@@ -92,7 +93,7 @@ func (l *List) Grow(cfg *Config, addBytes, count int) {
 	if !exceedsLimit(cfg.Fill, len(l.lp)+addBytes, n+count) {
 		return
 	}
-	q := newQuicklist(cfg.Fill, cfg.Compress)
+	q := newQuicklist(cfg.Fill, cfg.Compress, cfg.Mem)
 	if n > 0 {
 		q.insertNode(0, node{b: l.lp, count: int32(n)})
 		q.count = n
@@ -115,7 +116,14 @@ func (l *List) toListpack(cfg *Config, div int) {
 	if q.head().sz() > size/div || q.count > count/div {
 		return
 	}
-	l.lp, l.q = q.head().b, nil
+	hd := q.head()
+	if hd.ref != 0 {
+		l.lp = bytes.Clone(hd.b)
+		q.freeNode(hd)
+	} else {
+		l.lp = hd.b
+	}
+	l.q = nil
 }
 
 // Push adds vals one by one at the head (each becoming the new first

@@ -5,10 +5,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unsafe"
+
+	"petrel/internal/kvtable"
 )
 
 // valkeyValues are the elements of testdata/valkey-lp1.bin, the listpack
@@ -172,6 +177,17 @@ func checkInvariants(t testing.TB, l *List, cfg *Config) {
 		if nd.count <= 0 {
 			t.Fatalf("node %d is empty", i)
 		}
+		if nd.ref != 0 {
+			// A node in the NodeMem: its bytes are its block's.
+			mem := l.q.mem
+			mem.mu.Lock()
+			blk := mem.a.Slice(nd.ref)
+			live := mem.live == nil || mem.live[nd.ref]
+			mem.mu.Unlock()
+			if !live || nd.plain || unsafe.SliceData(blk) != unsafe.SliceData(nd.b) || cap(nd.b) > len(blk) {
+				t.Fatalf("node %d: bytes not its NodeMem block (live %v plain %v)", i, live, nd.plain)
+			}
+		}
 		if nd.plain {
 			if nd.count != 1 {
 				t.Fatalf("plain node %d holds %d", i, nd.count)
@@ -219,15 +235,51 @@ func TestListAgainstModel(t *testing.T) {
 	for _, fill := range fills {
 		for seed := uint64(1); seed <= 6; seed++ {
 			t.Run(fmt.Sprintf("fill%d/seed%d", fill, seed), func(t *testing.T) {
-				runModel(t, fill, seed, 1500)
+				runModel(t, fill, seed, 1500, nil)
+			})
+			// The same operations with the packed nodes in a NodeMem; once
+			// the lists are dropped every block must come back.
+			t.Run(fmt.Sprintf("fill%d/seed%d/nodemem", fill, seed), func(t *testing.T) {
+				mem := newCheckedNodeMem()
+				// (With 32 and 64 KB nodes these lists never leave the
+				// listpack encoding.)
+				if peak := runModel(t, fill, seed, 1500, mem); peak == 0 && fill > -4 {
+					t.Fatal("no node was ever in the NodeMem")
+				}
+				waitNodeMemEmpty(t, mem)
 			})
 		}
 	}
 }
 
-func runModel(t *testing.T, fill int, seed uint64, steps int) {
+// newCheckedNodeMem returns a NodeMem that panics on a double free.
+func newCheckedNodeMem() *NodeMem {
+	m := NewNodeMem()
+	m.live = map[kvtable.Ref]bool{}
+	return m
+}
+
+// waitNodeMemEmpty collects garbage until the cleanups of the dropped
+// quicklists have given back all of mem's blocks (bounded: 5 s).
+func waitNodeMemEmpty(t *testing.T, mem *NodeMem) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for mem.Used() != 0 {
+		if time.Now().After(deadline) {
+			mem.mu.Lock()
+			n := len(mem.live)
+			mem.mu.Unlock()
+			t.Fatalf("%d node blocks (%d bytes) never freed", n, mem.Used())
+		}
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// runModel returns the most bytes mem held at the end of a step.
+func runModel(t *testing.T, fill int, seed uint64, steps int, mem *NodeMem) (peak int64) {
 	r := rand.New(rand.NewPCG(seed, uint64(fill+100)))
-	cfg := &Config{Fill: fill}
+	cfg := &Config{Fill: fill, Mem: mem}
 	if seed%3 == 0 {
 		cfg.PackedThreshold = 100 + r.IntN(200)
 	}
@@ -438,6 +490,7 @@ func runModel(t *testing.T, fill int, seed uint64, steps int) {
 			}
 		}
 		checkInvariants(t, l, cfg)
+		peak = max(peak, mem.Used())
 		if got := values(t, l); !slices.Equal(got, model) || l.Len() != len(model) {
 			t.Fatalf("step %d (%s): list %d elements, model %d", step, desc, len(got), len(model))
 		}
@@ -445,6 +498,7 @@ func runModel(t *testing.T, fill int, seed uint64, steps int) {
 			l = New() // an emptied key is deleted: start again
 		}
 	}
+	return peak
 }
 
 // equalElem is Valkey's element comparison on the strings as stored.

@@ -50,7 +50,13 @@ const (
 
 // lpNew returns an empty listpack with room for capacity bytes.
 func lpNew(capacity int) []byte {
-	lp := make([]byte, lpEmptySize, max(capacity, lpEmptySize))
+	return lpInit(make([]byte, lpEmptySize, max(capacity, lpEmptySize)))
+}
+
+// lpInit writes an empty listpack into b's first lpEmptySize bytes (b may
+// hold old bytes) and returns it.
+func lpInit(b []byte) []byte {
+	lp := b[:lpEmptySize]
 	binary.LittleEndian.PutUint32(lp, lpEmptySize)
 	lp[4], lp[5] = 0, 0
 	lp[lpHdrSize] = lpEOF

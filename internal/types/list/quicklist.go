@@ -3,6 +3,10 @@ package list
 import (
 	"bytes"
 	"math"
+	"runtime"
+	"unsafe"
+
+	"petrel/internal/kvtable"
 )
 
 // The large form (OBJECT ENCODING "quicklist"): a sequence of nodes, each
@@ -32,20 +36,37 @@ import (
 //
 // list-compress-depth is recorded (DEBUG OBJECT's ql_compressed) but nodes
 // are never LZF-compressed.
+//
+// Packed nodes live in a NodeMem when the quicklist has one (nodemem.go):
+// every change to a node's bytes goes through keep, which moves bytes a
+// listpack operation reallocated on the Go heap into the NodeMem, and a
+// node leaving the quicklist frees its block (removeNode).
 type quicklist struct {
-	nodes    []node // live nodes are nodes[lo:]
-	lo       int
+	*nodeStore
 	count    int
 	fill     int
 	compress int
 	pending  int // bytes a multi-element push has still to add (List.Push)
 }
 
+// nodeStore is the quicklist's nodes, in an object of their own so that
+// the cleanup that frees them when the quicklist is unreachable can hold
+// them without holding the quicklist.
+type nodeStore struct {
+	nodes []node // live nodes are nodes[lo:]
+	lo    int
+	mem   *NodeMem // where packed nodes with a ref live; nil: Go heap only
+}
+
 type node struct {
-	b     []byte // packed: a listpack; plain: the element
+	b     []byte      // packed: a listpack; plain: the element
+	ref   kvtable.Ref // b's block in the quicklist's NodeMem; 0: Go heap
 	count int32
 	plain bool
 }
+
+// release frees the nodes still held when their quicklist is gone.
+func (s *nodeStore) release() { s.mem.freeAll(s.nodes) }
 
 // Valkey's quicklist limits.
 const (
@@ -101,14 +122,64 @@ func isLarge(sz, fill, packedThreshold int) bool {
 	return sz > negFillLimit(fill)
 }
 
-func newQuicklist(fill, compress int) *quicklist {
-	return &quicklist{fill: fill, compress: compress}
+func newQuicklist(fill, compress int, mem *NodeMem) *quicklist {
+	q := &quicklist{nodeStore: &nodeStore{mem: mem}, fill: fill, compress: compress}
+	if mem != nil {
+		runtime.AddCleanup(q, (*nodeStore).release, q.nodeStore)
+	}
+	return q
+}
+
+// packedNode makes a node holding v, with room for capacity bytes: in the
+// NodeMem when there is one.
+func (q *quicklist) packedNode(capacity int, v []byte) node {
+	if q.mem == nil {
+		return node{b: lpAppend(lpNew(capacity), v), count: 1}
+	}
+	e := encodeElement(v)
+	r, b := q.mem.alloc(max(capacity, lpEmptySize+e.size+backlenSize(e.size)))
+	nd := node{b: lpInit(b), ref: r, count: 1}
+	q.keep(&nd, lpAppend(nd.b, v))
+	return nd
+}
+
+// copyNode makes a packed node holding a copy of listpack lp.
+func (q *quicklist) copyNode(lp []byte) node {
+	if q.mem == nil {
+		return node{b: bytes.Clone(lp)}
+	}
+	r, b := q.mem.alloc(len(lp))
+	copy(b, lp)
+	return node{b: b, ref: r}
+}
+
+// keep makes b, the result of a listpack operation on nd.b, the node's
+// bytes. An operation that needed another size returns a new array on the
+// Go heap: in a quicklist with a NodeMem its bytes move there (at the
+// capacity the operation chose) and the node's old block is freed.
+func (q *quicklist) keep(nd *node, b []byte) {
+	if q.mem == nil || nd.plain || unsafe.SliceData(b) == unsafe.SliceData(nd.b) {
+		nd.b = b
+		return
+	}
+	r, nb := q.mem.alloc(cap(b))
+	nb = nb[:len(b)]
+	copy(nb, b)
+	q.freeNode(nd)
+	nd.b, nd.ref = nb, r
+}
+
+// freeNode gives nd's block back to the NodeMem; nd.b is invalid after.
+func (q *quicklist) freeNode(nd *node) {
+	if nd.ref != 0 {
+		q.mem.free(nd.ref)
+		nd.ref = 0
+	}
 }
 
 func (q *quicklist) n() int                { return len(q.nodes) - q.lo }
 func (q *quicklist) at(i int) *node        { return &q.nodes[q.lo+i] }
 func (q *quicklist) live() []node          { return q.nodes[q.lo:] }
-func packedNode(v []byte) node             { return node{b: lpAppend(lpNew(0), v), count: 1} }
 func plainNode(v []byte) node              { return node{b: bytes.Clone(v), count: 1, plain: true} }
 func (nd *node) sz() int                   { return len(nd.b) }
 func (nd *node) value(p int) Value         { return entryValue(nd.b, p) }
@@ -172,6 +243,7 @@ func (q *quicklist) growGaps(i, n int) (front, back int) {
 // removeNode deletes the node at position i (its elements are gone: the
 // caller fixes count), moving the shorter side.
 func (q *quicklist) removeNode(i int) {
+	q.freeNode(q.at(i))
 	n := q.n()
 	if n == 1 {
 		q.nodes[q.lo] = node{}
@@ -214,7 +286,7 @@ func (q *quicklist) pushHead(v []byte, pt int) {
 	}
 	if q.n() > 0 && q.allowInsert(q.head(), len(v), pt) {
 		h := q.head()
-		h.b = lpPrepend(h.b, v)
+		q.keep(h, lpPrepend(h.b, v))
 		h.count++
 		return
 	}
@@ -229,7 +301,7 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 	}
 	if q.n() > 0 && q.allowInsert(q.tail(), len(v), pt) {
 		t := q.tail()
-		t.b = lpAppend(t.b, v)
+		q.keep(t, lpAppend(t.b, v))
 		t.count++
 		return
 	}
@@ -252,7 +324,7 @@ func (q *quicklist) edgeNode(v []byte, i int) node {
 	} else if size, _ := nodeLimit(q.fill); size != noLimit && q.pending >= size/2 {
 		capacity = size
 	}
-	return node{b: lpAppend(lpNew(capacity), v), count: 1}
+	return q.packedNode(capacity, v)
 }
 
 // deleteAt removes the element at byte offset p of node i. It returns
@@ -265,7 +337,7 @@ func (q *quicklist) deleteAt(i, p int) (gone bool, next int) {
 		q.removeNode(i)
 		return true, -1
 	}
-	nd.b = lpDelete(nd.b, p)
+	q.keep(nd, lpDelete(nd.b, p))
 	nd.count--
 	if nd.b[p] == lpEOF {
 		return false, -1
@@ -308,14 +380,14 @@ func entryOffset(nd *node, off int) int {
 // [off, end] and the returned node holds [0, off).
 func (q *quicklist) split(i, off int, after bool) node {
 	nd := q.at(i)
-	other := node{b: bytes.Clone(nd.b)}
+	other := q.copyNode(nd.b)
 	cnt := int(nd.count)
 	if after {
-		nd.b = lpDeleteRange(nd.b, off+1, cnt)
-		other.b = lpDeleteRange(other.b, 0, off+1)
+		q.keep(nd, lpDeleteRange(nd.b, off+1, cnt))
+		q.keep(&other, lpDeleteRange(other.b, 0, off+1))
 	} else {
-		nd.b = lpDeleteRange(nd.b, 0, off)
-		other.b = lpDeleteRange(other.b, off, cnt)
+		q.keep(nd, lpDeleteRange(nd.b, 0, off))
+		q.keep(&other, lpDeleteRange(other.b, off, cnt))
 	}
 	nd.count = int32(lpLength(nd.b))
 	other.count = int32(lpLength(other.b))
@@ -325,7 +397,14 @@ func (q *quicklist) split(i, off int, after bool) node {
 // merge joins nodes i and i+1 into node i.
 func (q *quicklist) merge(i int) {
 	a, b := q.at(i), q.at(i+1)
-	a.b = lpConcat(a.b, b.b)
+	ab := lpConcat(a.b, b.b)
+	if unsafe.SliceData(ab) == unsafe.SliceData(b.b) {
+		// b's block holds both now: it becomes a's, and removing b frees
+		// a's old block.
+		a.b, a.ref, b.ref = ab, b.ref, a.ref
+	} else {
+		q.keep(a, ab)
+	}
 	a.count += b.count
 	q.removeNode(i + 1)
 }
@@ -383,27 +462,27 @@ func (q *quicklist) insert(i, off, p int, v []byte, after bool, pt int) {
 	}
 	switch {
 	case !full && after:
-		nd.b = lpInsertAt(nd.b, p+entryLen(nd.b, p), v)
+		q.keep(nd, lpInsertAt(nd.b, p+entryLen(nd.b, p), v))
 		nd.count++
 	case !full:
-		nd.b = lpInsertAt(nd.b, p, v)
+		q.keep(nd, lpInsertAt(nd.b, p, v))
 		nd.count++
 	case atTail && availNext:
 		nx := q.at(i + 1)
-		nx.b = lpPrepend(nx.b, v)
+		q.keep(nx, lpPrepend(nx.b, v))
 		nx.count++
 	case atHead && availPrev:
 		pv := q.at(i - 1)
-		pv.b = lpAppend(pv.b, v)
+		q.keep(pv, lpAppend(pv.b, v))
 		pv.count++
 	case atTail || atHead:
-		q.insertNode(i+b2i(after), packedNode(v))
+		q.insertNode(i+b2i(after), q.packedNode(0, v))
 	default:
 		rest := q.split(i, off, after)
 		if after {
-			rest.b = lpPrepend(rest.b, v)
+			q.keep(&rest, lpPrepend(rest.b, v))
 		} else {
-			rest.b = lpAppend(rest.b, v)
+			q.keep(&rest, lpAppend(rest.b, v))
 		}
 		rest.count++
 		if after {
@@ -423,7 +502,7 @@ func (q *quicklist) replace(i, off, p int, v []byte, pt int) {
 	large := q.large(len(v), pt)
 	switch {
 	case !nd.plain && !large:
-		nd.b = lpReplace(nd.b, p, v)
+		q.keep(nd, lpReplace(nd.b, p, v))
 	case nd.plain && large:
 		nd.b = bytes.Clone(v)
 	case nd.plain:
@@ -440,7 +519,7 @@ func (q *quicklist) replace(i, off, p int, v []byte, pt int) {
 			q.removeNode(i)
 			return
 		}
-		nd.b = lpDelete(nd.b, lpLast(nd.b))
+		q.keep(nd, lpDelete(nd.b, lpLast(nd.b)))
 		nd.count--
 		q.mergeAround(i + 1)
 	}
@@ -468,7 +547,7 @@ func (q *quicklist) delRange(start, n int) {
 		if nd.plain || (off == 0 && del == int(nd.count)) {
 			q.removeNode(i)
 		} else {
-			nd.b = lpDeleteRange(nd.b, off, del)
+			q.keep(nd, lpDeleteRange(nd.b, off, del))
 			nd.count -= int32(del)
 			i++
 		}
@@ -477,10 +556,16 @@ func (q *quicklist) delRange(start, n int) {
 }
 
 func (q *quicklist) clone() *quicklist {
-	c := &quicklist{fill: q.fill, compress: q.compress, count: q.count}
+	c := newQuicklist(q.fill, q.compress, q.mem)
+	c.count = q.count
 	c.nodes = make([]node, q.n())
 	for i, nd := range q.live() {
-		c.nodes[i] = node{b: bytes.Clone(nd.b), count: nd.count, plain: nd.plain}
+		if nd.plain {
+			c.nodes[i] = node{b: bytes.Clone(nd.b), count: 1, plain: true}
+			continue
+		}
+		c.nodes[i] = c.copyNode(nd.b)
+		c.nodes[i].count = nd.count
 	}
 	return c
 }

@@ -7,7 +7,7 @@ func (l *List) ToQuicklist(cfg *Config) {
 	if l.q != nil {
 		return
 	}
-	q := newQuicklist(cfg.Fill, cfg.Compress)
+	q := newQuicklist(cfg.Fill, cfg.Compress, cfg.Mem)
 	if n := lpLength(l.lp); n > 0 {
 		q.insertNode(0, node{b: l.lp, count: int32(n)})
 		q.count = n

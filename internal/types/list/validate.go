@@ -89,7 +89,7 @@ func checkedEncodedSize(b []byte) (int, bool) {
 // listpack within the limits becomes a listpack list, as Valkey decides
 // after loading (LIST_CONV_AUTO).
 func FromNodes(cfg *Config, nodes [][]byte, plain []bool) (*List, error) {
-	q := newQuicklist(cfg.Fill, cfg.Compress)
+	q := newQuicklist(cfg.Fill, cfg.Compress, cfg.Mem)
 	for i, b := range nodes {
 		if plain[i] {
 			q.insertNode(q.n(), node{b: b, count: 1, plain: true})
@@ -103,7 +103,9 @@ func FromNodes(cfg *Config, nodes [][]byte, plain []bool) (*List, error) {
 		if n == 0 {
 			continue
 		}
-		q.insertNode(q.n(), node{b: b, count: int32(n)})
+		nd := q.copyNode(b)
+		nd.count = int32(n)
+		q.insertNode(q.n(), nd)
 		q.count += n
 	}
 	l := &List{q: q}
