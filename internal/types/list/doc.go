@@ -1,12 +1,13 @@
 // Package list is the list value type: Valkey's two list encodings, a
 // single listpack for small lists and a quicklist (a chain of listpack
-// nodes, large elements in plain nodes of their own) for large ones, with
-// Valkey's conversion rules between them. It is pure data: no locks, no
-// I/O, no protocol.
+// nodes without backlens, large elements in plain nodes of their own) for
+// large ones, with Valkey's conversion rules between them. It is pure
+// data: no locks (but NodeMem's, where quicklist nodes live), no I/O, no
+// protocol.
 //
 // Usage:
 //
-//	cfg := list.Config{Fill: -2}
+//	cfg := list.Config{Fill: -2, Mem: list.NewNodeMem()} // one NodeMem per server
 //	l := list.New()
 //	l.Push(&cfg, false, []byte("a"), []byte("b"))   // RPUSH
 //	v, _ := l.Pop(true, buf[:0])                    // LPOP

@@ -48,15 +48,21 @@ func (l *List) QuicklistInfo() (nodes, fill, compress, bytes int, ok bool) {
 
 // ForEachNode calls fn with each node's bytes, head to tail: a listpack,
 // or (plain) one element. A listpack list is one packed node. This is the
-// shape Valkey's RDB stores (RDB_TYPE_LIST_QUICKLIST_2). The bytes alias
-// the list.
+// shape Valkey's RDB stores (RDB_TYPE_LIST_QUICKLIST_2). A listpack list's
+// bytes and plain elements alias the list; a quicklist's packed nodes are
+// made into listpacks for the call, in memory of their own.
 func (l *List) ForEachNode(fn func(b []byte, plain bool)) {
 	if l.q == nil {
 		fn(l.lp, false)
 		return
 	}
-	for _, nd := range l.q.live() {
-		fn(nd.b, nd.plain)
+	for i := range l.q.live() {
+		nd := l.q.at(i)
+		if nd.plain {
+			fn(nd.b, true)
+			continue
+		}
+		fn(dnToListpack(make([]byte, 0, nd.sz()), nd.b, int(nd.back)), false)
 	}
 }
 
@@ -64,12 +70,14 @@ func (l *List) ForEachNode(fn func(b []byte, plain bool)) {
 // it (RDB_TYPE_LIST_QUICKLIST_2: the node count, then each node's container
 // type and bytes as a length-prefixed string), without LZF compression.
 func (l *List) SerializedLength() int {
-	nodes, n := 0, 0
-	l.ForEachNode(func(b []byte, plain bool) {
-		nodes++
-		n += 1 + rdbLenLen(len(b)) + len(b)
-	})
-	return rdbLenLen(nodes) + n
+	if l.q == nil {
+		return rdbLenLen(1) + 1 + rdbLenLen(len(l.lp)) + len(l.lp)
+	}
+	n := 0
+	for _, nd := range l.q.live() {
+		n += 1 + rdbLenLen(nd.sz()) + nd.sz()
+	}
+	return rdbLenLen(l.q.n()) + n
 }
 
 // rdbLenLen is the bytes of an RDB length prefix.

@@ -95,7 +95,7 @@ func (l *List) Grow(cfg *Config, addBytes, count int) {
 	}
 	q := newQuicklist(cfg.Fill, cfg.Compress, cfg.Mem)
 	if n > 0 {
-		q.insertNode(0, node{b: l.lp, count: int32(n)})
+		q.insertNode(0, q.nodeFromListpack(l.lp))
 		q.count = n
 	}
 	l.q, l.lp = q, nil
@@ -117,12 +117,8 @@ func (l *List) toListpack(cfg *Config, div int) {
 		return
 	}
 	hd := q.head()
-	if hd.ref != 0 {
-		l.lp = bytes.Clone(hd.b)
-		q.freeNode(hd)
-	} else {
-		l.lp = hd.b
-	}
+	l.lp = dnToListpack(make([]byte, 0, hd.sz()), hd.b, int(hd.back))
+	q.freeNode(hd)
 	l.q = nil
 }
 
@@ -206,9 +202,9 @@ func (l *List) Pop(head bool, dst []byte) ([]byte, bool) {
 	case nd.plain:
 		dst = append(dst, nd.b...)
 	default:
-		p = lpLast(nd.b)
-		if head {
-			p = lpFirst(nd.b)
+		p = lpHdrSize
+		if !head {
+			p = q.lastOffset(i)
 		}
 		dst = nd.value(p).Append(dst)
 	}
@@ -245,7 +241,7 @@ func (l *List) Set(cfg *Config, i int, v []byte) bool {
 		l.lp = lpReplace(l.lp, lpSeek(l.lp, i), v)
 	} else {
 		ni, off := l.q.locate(i)
-		l.q.replace(ni, off, entryOffset(l.q.at(ni), off), v, cfg.PackedThreshold)
+		l.q.replace(ni, off, l.q.entryOffset(ni, off), v, cfg.PackedThreshold)
 	}
 	l.Shrink(cfg)
 	return true
@@ -279,7 +275,7 @@ func (l *List) Insert(cfg *Config, pivot, v []byte, after bool) bool {
 			continue
 		}
 		off := 0
-		for p := lpFirst(nd.b); p >= 0; p = lpNext(nd.b, p) {
+		for p := lpFirst(nd.b); p >= 0; p = dnNext(nd.b, p) {
 			if lpEqual(nd.b, p, pivot) {
 				q.insert(i, off, p, v, after, cfg.PackedThreshold)
 				return true
@@ -360,7 +356,7 @@ func (l *List) removeQuicklist(limit int, fromTail bool, v []byte) int {
 			gone := false
 			for p := lpFirst(nd.b); p >= 0 && !done(); {
 				if !lpEqual(nd.b, p, v) {
-					p = lpNext(nd.b, p)
+					p = dnNext(nd.b, p)
 					continue
 				}
 				removed++
@@ -374,6 +370,7 @@ func (l *List) removeQuicklist(limit int, fromTail bool, v []byte) int {
 		}
 		return removed
 	}
+	var offs []int32
 	for i := q.n() - 1; i >= 0 && !done(); i-- {
 		nd := q.at(i)
 		if nd.plain {
@@ -383,15 +380,16 @@ func (l *List) removeQuicklist(limit int, fromTail bool, v []byte) int {
 			}
 			continue
 		}
-		for p := lpLast(nd.b); p >= 0 && !done(); {
-			prev := lpPrev(nd.b, p)
-			if lpEqual(nd.b, p, v) {
+		// Deleting an element moves only those after it: the offsets of
+		// the ones before, still to visit, hold.
+		offs = append(offs[:0], q.offsets(i)...)
+		for k := len(offs) - 1; k >= 0 && !done(); k-- {
+			if p := int(offs[k]); lpEqual(nd.b, p, v) {
 				removed++
 				if gone, _ := q.deleteAt(i, p); gone {
 					break
 				}
 			}
-			p = prev
 		}
 	}
 	return removed
@@ -485,12 +483,14 @@ func (l *List) Clone() *List {
 // a small value: keep it on the stack. The list must not change while it
 // is in use.
 type Iter struct {
-	b     []byte     // current listpack, or plain element
+	b     []byte     // current listpack (dense in a quicklist), or plain element
 	p     int        // offset of the next entry in b; -1 when b is done
 	plain bool       // b is a plain node's element
 	q     *quicklist // nil for a listpack list
 	ni    int        // node index in q
 	rev   bool
+	offs  []int32 // reverse in a dense node: its entry offsets,
+	k     int     // and the index of the next entry
 }
 
 // IterFrom returns an iterator starting at element idx (0 <= idx < Len),
@@ -501,7 +501,14 @@ func (l *List) IterFrom(idx int, reverse bool) Iter {
 	}
 	ni, off := l.q.locate(idx)
 	nd := l.q.at(ni)
-	return Iter{b: nd.b, p: entryOffset(nd, off), plain: nd.plain, q: l.q, ni: ni, rev: reverse}
+	it := Iter{b: nd.b, plain: nd.plain, q: l.q, ni: ni, rev: reverse}
+	if reverse && !nd.plain {
+		it.offs = append(it.offs, l.q.offsets(ni)...)
+		it.k, it.p = off, int(it.offs[off])
+		return it
+	}
+	it.p = l.q.entryOffset(ni, off)
+	return it
 }
 
 // Next returns the next element; false at the end.
@@ -525,7 +532,9 @@ func (it *Iter) Next() (Value, bool) {
 		case nd.plain:
 			it.p = 0
 		case it.rev:
-			it.p = lpLast(nd.b)
+			it.offs = append(it.offs[:0], it.q.offsets(it.ni)...)
+			it.k = len(it.offs) - 1
+			it.p = int(it.offs[it.k])
 		default:
 			it.p = lpFirst(nd.b)
 		}
@@ -535,12 +544,25 @@ func (it *Iter) Next() (Value, bool) {
 		return Value{B: it.b}, true
 	}
 	s, n, isInt, size := lpDecode(it.b, it.p)
-	if it.rev {
+	switch {
+	case it.rev && it.q == nil:
 		it.p = lpPrev(it.b, it.p)
-	} else if next := it.p + size + backlenSize(size); it.b[next] != lpEOF {
-		it.p = next
-	} else {
-		it.p = -1
+	case it.rev:
+		if it.k--; it.k >= 0 {
+			it.p = int(it.offs[it.k])
+		} else {
+			it.p = -1
+		}
+	default:
+		next := it.p + size
+		if it.q == nil {
+			next += backlenSize(size)
+		}
+		if it.b[next] != lpEOF {
+			it.p = next
+		} else {
+			it.p = -1
+		}
 	}
 	return Value{B: s, N: n, Int: isInt}, true
 }

@@ -193,11 +193,23 @@ func checkInvariants(t testing.TB, l *List, cfg *Config) {
 				t.Fatalf("plain node %d holds %d", i, nd.count)
 			}
 		} else {
-			if err := ValidateListpack(nd.b); err != nil {
+			// A dense node: as a listpack it must be valid, hold count
+			// elements and have the size the node reports.
+			lp := dnToListpack(nil, nd.b, int(nd.back))
+			if err := ValidateListpack(lp); err != nil {
 				t.Fatalf("node %d: %v", i, err)
 			}
-			if lpLength(nd.b) != int(nd.count) {
-				t.Fatalf("node %d count %d, listpack has %d", i, nd.count, lpLength(nd.b))
+			if lpLength(lp) != int(nd.count) || lpNumele(nd.b) != int(nd.count) {
+				t.Fatalf("node %d count %d, listpack has %d", i, nd.count, lpLength(lp))
+			}
+			if len(lp) != nd.sz() || int(nd.back) != dnBacklens(nd.b, lpHdrSize) {
+				t.Fatalf("node %d: sz %d back %d, listpack %d bytes", i, nd.sz(), nd.back, len(lp))
+			}
+			if b, back := dnFromListpack(nil, lp); !bytes.Equal(b, nd.b) || back != int(nd.back) {
+				t.Fatalf("node %d does not round-trip through its listpack", i)
+			}
+			if l.q.cached(i) && !slices.Equal(l.q.oc.offs, dnOffsets(nd.b, nil)) {
+				t.Fatalf("node %d: the offsets cache is stale", i)
 			}
 		}
 		total += int(nd.count)

@@ -6,9 +6,10 @@ import (
 	"petrel/internal/num"
 )
 
-// The packed encoding is Valkey's listpack, byte for byte, so that the
-// sizes Valkey's conversion rules look at (lpBytes) are the same here, and
-// so that RDB files can later store and load the nodes as they are.
+// The packed encoding of a small list is Valkey's listpack, byte for byte,
+// so that the sizes Valkey's conversion rules look at (lpBytes) are the
+// same here and RDB files store it as it is. A quicklist's nodes drop the
+// backlens (densenode.go).
 //
 //	+--------+--------+---------+---------+-----+-----+
 //	| total  | count  | entry 0 | entry 1 | ... | EOF |
@@ -198,6 +199,13 @@ func readBacklen(lp []byte, p int) int {
 // writeEntry writes the entry of v, encoded as e, at the start of b, which
 // must hold e.size+backlenSize(e.size) bytes.
 func writeEntry(b []byte, v []byte, e *entryEnc) {
+	writeEncoded(b, v, e)
+	putBacklen(b[e.size:], e.size)
+}
+
+// writeEncoded writes the encoding and data of v (e.size bytes), without
+// the backlen.
+func writeEncoded(b []byte, v []byte, e *entryEnc) {
 	if e.isInt {
 		copy(b, e.ibuf[:e.ilen])
 	} else {
@@ -215,7 +223,6 @@ func writeEntry(b []byte, v []byte, e *entryEnc) {
 			copy(b[5:], v)
 		}
 	}
-	putBacklen(b[e.size:], e.size)
 }
 
 // encodedSize is the size of the encoding+data of the entry at p (0 for an

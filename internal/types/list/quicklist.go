@@ -16,7 +16,7 @@ import (
 //	quicklist
 //	 ├─ nodes[lo:]   node 0 ─ node 1 ─ ... ─ node n-1     (head ... tail)
 //	 │                 │
-//	 │                 └─ b: listpack | plain element, count
+//	 │                 └─ b: dense listpack | plain element, count
 //	 ├─ count        elements in all nodes
 //	 └─ fill         list-max-listpack-size when the quicklist was made
 //
@@ -37,16 +37,30 @@ import (
 // list-compress-depth is recorded (DEBUG OBJECT's ql_compressed) but nodes
 // are never LZF-compressed.
 //
-// Packed nodes live in a NodeMem when the quicklist has one (nodemem.go):
-// every change to a node's bytes goes through keep, which moves bytes a
-// listpack operation reallocated on the Go heap into the NodeMem, and a
-// node leaving the quicklist frees its block (removeNode).
+// Packed nodes are listpacks without backlens (densenode.go). They live in
+// a NodeMem when the quicklist has one (nodemem.go): every change to a
+// node's bytes goes through keep, which moves bytes a listpack operation
+// reallocated on the Go heap into the NodeMem, and a node leaving the
+// quicklist frees its block (removeNode).
 type quicklist struct {
 	*nodeStore
 	count    int
 	fill     int
 	compress int
-	pending  int // bytes a multi-element push has still to add (List.Push)
+	pending  int    // bytes a multi-element push has still to add (List.Push)
+	mods     uint64 // changes to nodes: what the offsets cache checks
+	oc       offsetsCache
+}
+
+// offsetsCache holds the entry offsets of one packed node, node ni as of
+// change mods: what walking a dense node backwards needs. Pushes to and
+// pops from the tail node keep it up to date, so RPOP is O(1); any other
+// change of any node makes it stale (keep, insertNode, removeNode count
+// changes).
+type offsetsCache struct {
+	ni   int
+	mods uint64
+	offs []int32
 }
 
 // nodeStore is the quicklist's nodes, in an object of their own so that
@@ -59,9 +73,10 @@ type nodeStore struct {
 }
 
 type node struct {
-	b     []byte      // packed: a listpack; plain: the element
+	b     []byte      // packed: a dense listpack; plain: the element
 	ref   kvtable.Ref // b's block in the quicklist's NodeMem; 0: Go heap
 	count int32
+	back  int32 // packed: the bytes b's backlens would take in a listpack
 	plain bool
 }
 
@@ -123,7 +138,8 @@ func isLarge(sz, fill, packedThreshold int) bool {
 }
 
 func newQuicklist(fill, compress int, mem *NodeMem) *quicklist {
-	q := &quicklist{nodeStore: &nodeStore{mem: mem}, fill: fill, compress: compress}
+	q := &quicklist{nodeStore: &nodeStore{mem: mem}, fill: fill, compress: compress,
+		oc: offsetsCache{ni: -1}}
 	if mem != nil {
 		runtime.AddCleanup(q, (*nodeStore).release, q.nodeStore)
 	}
@@ -133,24 +149,84 @@ func newQuicklist(fill, compress int, mem *NodeMem) *quicklist {
 // packedNode makes a node holding v, with room for capacity bytes: in the
 // NodeMem when there is one.
 func (q *quicklist) packedNode(capacity int, v []byte) node {
+	var nd node
 	if q.mem == nil {
-		return node{b: lpAppend(lpNew(capacity), v), count: 1}
+		nd.b = lpNew(capacity)
+	} else {
+		e := encodeElement(v)
+		r, b := q.mem.alloc(max(capacity, lpEmptySize+e.size))
+		nd.b, nd.ref = lpInit(b), r
 	}
-	e := encodeElement(v)
-	r, b := q.mem.alloc(max(capacity, lpEmptySize+e.size+backlenSize(e.size)))
-	nd := node{b: lpInit(b), ref: r, count: 1}
-	q.keep(&nd, lpAppend(nd.b, v))
+	q.nodeInsert(&nd, lpHdrSize, v)
+	nd.count = 1
 	return nd
 }
 
-// copyNode makes a packed node holding a copy of listpack lp.
-func (q *quicklist) copyNode(lp []byte) node {
+// newBlock returns n bytes for a packed node: in the NodeMem when there is
+// one (ref != 0).
+func (q *quicklist) newBlock(n int) (kvtable.Ref, []byte) {
 	if q.mem == nil {
-		return node{b: bytes.Clone(lp)}
+		return 0, make([]byte, n)
 	}
-	r, b := q.mem.alloc(len(lp))
-	copy(b, lp)
-	return node{b: b, ref: r}
+	return q.mem.alloc(n)
+}
+
+// cloneNode makes a copy of packed node nd.
+func (q *quicklist) cloneNode(nd *node) node {
+	r, b := q.newBlock(len(nd.b))
+	copy(b, nd.b)
+	return node{b: b, ref: r, count: nd.count, back: nd.back}
+}
+
+// nodeFromListpack makes a packed node of the elements of listpack lp.
+func (q *quicklist) nodeFromListpack(lp []byte) node {
+	r, b := q.newBlock(len(lp))
+	b, back := dnFromListpack(b, lp)
+	return node{b: b, ref: r, count: int32(lpLength(lp)), back: int32(back)}
+}
+
+// Changes to a packed node's elements. The callers keep count.
+
+func (q *quicklist) nodeInsert(nd *node, p int, v []byte) {
+	b, d := dnInsertAt(nd.b, p, v)
+	q.keep(nd, b)
+	nd.back += int32(d)
+}
+
+func (q *quicklist) nodeDelete(nd *node, p int) {
+	b, d := dnDelete(nd.b, p)
+	q.keep(nd, b)
+	nd.back -= int32(d)
+}
+
+func (q *quicklist) nodeDeleteRange(nd *node, index, num int) {
+	b, d := dnDeleteRange(nd.b, index, num)
+	q.keep(nd, b)
+	nd.back -= int32(d)
+}
+
+func (q *quicklist) nodeReplace(nd *node, p int, v []byte) {
+	b, d := dnReplace(nd.b, p, v)
+	q.keep(nd, b)
+	nd.back += int32(d)
+}
+
+// offsets returns the entry offsets of packed node i, from the cache or
+// from one forward pass. They stay valid until the quicklist changes.
+func (q *quicklist) offsets(i int) []int32 {
+	if q.oc.mods != q.mods || q.oc.ni != i {
+		q.oc = offsetsCache{ni: i, mods: q.mods, offs: dnOffsets(q.at(i).b, q.oc.offs[:0])}
+	}
+	return q.oc.offs
+}
+
+// cached reports whether the offsets cache holds node i as it is.
+func (q *quicklist) cached(i int) bool { return q.oc.mods == q.mods && q.oc.ni == i }
+
+// lastOffset is the offset of the last element of packed node i.
+func (q *quicklist) lastOffset(i int) int {
+	offs := q.offsets(i)
+	return int(offs[len(offs)-1])
 }
 
 // keep makes b, the result of a listpack operation on nd.b, the node's
@@ -158,6 +234,7 @@ func (q *quicklist) copyNode(lp []byte) node {
 // Go heap: in a quicklist with a NodeMem its bytes move there (at the
 // capacity the operation chose) and the node's old block is freed.
 func (q *quicklist) keep(nd *node, b []byte) {
+	q.mods++
 	if q.mem == nil || nd.plain || unsafe.SliceData(b) == unsafe.SliceData(nd.b) {
 		nd.b = b
 		return
@@ -181,7 +258,7 @@ func (q *quicklist) n() int                { return len(q.nodes) - q.lo }
 func (q *quicklist) at(i int) *node        { return &q.nodes[q.lo+i] }
 func (q *quicklist) live() []node          { return q.nodes[q.lo:] }
 func plainNode(v []byte) node              { return node{b: bytes.Clone(v), count: 1, plain: true} }
-func (nd *node) sz() int                   { return len(nd.b) }
+func (nd *node) sz() int                   { return len(nd.b) + int(nd.back) }
 func (nd *node) value(p int) Value         { return entryValue(nd.b, p) }
 func (q *quicklist) head() *node           { return q.at(0) }
 func (q *quicklist) tail() *node           { return q.at(q.n() - 1) }
@@ -192,6 +269,7 @@ func (q *quicklist) large(sz, pt int) bool { return isLarge(sz, q.fill, pt) }
 // side moves fewer nodes; when there is none the slice is rebuilt with
 // free room at both ends (amortised O(1) at the ends).
 func (q *quicklist) insertNode(i int, nd node) {
+	q.mods++
 	n := q.n()
 	roomAfter := len(q.nodes) < cap(q.nodes)
 	switch {
@@ -243,6 +321,7 @@ func (q *quicklist) growGaps(i, n int) (front, back int) {
 // removeNode deletes the node at position i (its elements are gone: the
 // caller fixes count), moving the shorter side.
 func (q *quicklist) removeNode(i int) {
+	q.mods++
 	q.freeNode(q.at(i))
 	n := q.n()
 	if n == 1 {
@@ -286,7 +365,7 @@ func (q *quicklist) pushHead(v []byte, pt int) {
 	}
 	if q.n() > 0 && q.allowInsert(q.head(), len(v), pt) {
 		h := q.head()
-		q.keep(h, lpPrepend(h.b, v))
+		q.nodeInsert(h, lpHdrSize, v)
 		h.count++
 		return
 	}
@@ -300,9 +379,13 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 		return
 	}
 	if q.n() > 0 && q.allowInsert(q.tail(), len(v), pt) {
-		t := q.tail()
-		q.keep(t, lpAppend(t.b, v))
+		i, t := q.n()-1, q.tail()
+		cached, p := q.cached(i), len(t.b)-1
+		q.nodeInsert(t, p, v)
 		t.count++
+		if cached {
+			q.oc.offs, q.oc.mods = append(q.oc.offs, int32(p)), q.mods
+		}
 		return
 	}
 	q.insertNode(q.n(), q.edgeNode(v, q.n()-1))
@@ -311,18 +394,20 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 // edgeNode makes the node a push opens next to node i, the full end of
 // the list (i is -1 in an empty quicklist). In a long list (four nodes or
 // more) the new node will most likely fill up as its neighbour did, so it
-// gets the neighbour's capacity at once: growing it step by step would
-// allocate (and leave to the garbage collector) about as much again as
-// the list holds. The same when the rest of the current push is enough to
-// fill half of it (an RPUSH of 1000 elements, the first nodes of a list).
+// gets the neighbour's size at once: growing it step by step would
+// allocate (and leave behind) about as much again as the list holds. The
+// same when the rest of the current push is enough to fill half of it (an
+// RPUSH of 1000 elements, the first nodes of a list): then it gets the
+// dense size of a full node of elements like v.
 func (q *quicklist) edgeNode(v []byte, i int) node {
 	capacity := 0
 	if q.n() > 0 {
-		if nb := q.at(i); !nb.plain && (q.n() >= 4 || q.pending >= cap(nb.b)/2) {
-			capacity = cap(nb.b)
+		if nb := q.at(i); !nb.plain && (q.n() >= 4 || q.pending >= nb.sz()/2) {
+			capacity = len(nb.b)
 		}
 	} else if size, _ := nodeLimit(q.fill); size != noLimit && q.pending >= size/2 {
-		capacity = size
+		e := encodeElement(v)
+		capacity = size * e.size / (e.size + backlenSize(e.size))
 	}
 	return q.packedNode(capacity, v)
 }
@@ -337,8 +422,13 @@ func (q *quicklist) deleteAt(i, p int) (gone bool, next int) {
 		q.removeNode(i)
 		return true, -1
 	}
-	q.keep(nd, lpDelete(nd.b, p))
+	cached := q.cached(i)
+	last := cached && int(q.oc.offs[len(q.oc.offs)-1]) == p
+	q.nodeDelete(nd, p)
 	nd.count--
+	if last { // the tail's last element (RPOP): the cache stays right
+		q.oc.offs, q.oc.mods = q.oc.offs[:len(q.oc.offs)-1], q.mods
+	}
 	if nd.b[p] == lpEOF {
 		return false, -1
 	}
@@ -367,12 +457,17 @@ func (q *quicklist) locate(idx int) (ni, off int) {
 	}
 }
 
-// entryOffset is the byte offset of element off of node nd (0 for plain).
-func entryOffset(nd *node, off int) int {
-	if nd.plain {
+// entryOffset is the byte offset of element off of node i (0 for plain):
+// a forward walk in the first half, the offsets cache in the second.
+func (q *quicklist) entryOffset(i, off int) int {
+	nd := q.at(i)
+	switch {
+	case nd.plain:
 		return 0
+	case off <= int(nd.count)/2:
+		return dnSeek(nd.b, off)
 	}
-	return lpSeek(nd.b, off)
+	return int(q.offsets(i)[off])
 }
 
 // split cuts node i at element off. With after, node i keeps [0, off]
@@ -380,17 +475,17 @@ func entryOffset(nd *node, off int) int {
 // [off, end] and the returned node holds [0, off).
 func (q *quicklist) split(i, off int, after bool) node {
 	nd := q.at(i)
-	other := q.copyNode(nd.b)
+	other := q.cloneNode(nd)
 	cnt := int(nd.count)
 	if after {
-		q.keep(nd, lpDeleteRange(nd.b, off+1, cnt))
-		q.keep(&other, lpDeleteRange(other.b, 0, off+1))
+		q.nodeDeleteRange(nd, off+1, cnt)
+		q.nodeDeleteRange(&other, 0, off+1)
 	} else {
-		q.keep(nd, lpDeleteRange(nd.b, 0, off))
-		q.keep(&other, lpDeleteRange(other.b, off, cnt))
+		q.nodeDeleteRange(nd, 0, off)
+		q.nodeDeleteRange(&other, off, cnt)
 	}
-	nd.count = int32(lpLength(nd.b))
-	other.count = int32(lpLength(other.b))
+	nd.count = int32(lpNumele(nd.b))
+	other.count = int32(lpNumele(other.b))
 	return other
 }
 
@@ -406,6 +501,7 @@ func (q *quicklist) merge(i int) {
 		q.keep(a, ab)
 	}
 	a.count += b.count
+	a.back += b.back
 	q.removeNode(i + 1)
 }
 
@@ -462,27 +558,27 @@ func (q *quicklist) insert(i, off, p int, v []byte, after bool, pt int) {
 	}
 	switch {
 	case !full && after:
-		q.keep(nd, lpInsertAt(nd.b, p+entryLen(nd.b, p), v))
+		q.nodeInsert(nd, p+encodedSize(nd.b, p), v)
 		nd.count++
 	case !full:
-		q.keep(nd, lpInsertAt(nd.b, p, v))
+		q.nodeInsert(nd, p, v)
 		nd.count++
 	case atTail && availNext:
 		nx := q.at(i + 1)
-		q.keep(nx, lpPrepend(nx.b, v))
+		q.nodeInsert(nx, lpHdrSize, v)
 		nx.count++
 	case atHead && availPrev:
 		pv := q.at(i - 1)
-		q.keep(pv, lpAppend(pv.b, v))
+		q.nodeInsert(pv, len(pv.b)-1, v)
 		pv.count++
 	case atTail || atHead:
 		q.insertNode(i+b2i(after), q.packedNode(0, v))
 	default:
 		rest := q.split(i, off, after)
 		if after {
-			q.keep(&rest, lpPrepend(rest.b, v))
+			q.nodeInsert(&rest, lpHdrSize, v)
 		} else {
-			q.keep(&rest, lpAppend(rest.b, v))
+			q.nodeInsert(&rest, len(rest.b)-1, v)
 		}
 		rest.count++
 		if after {
@@ -502,7 +598,7 @@ func (q *quicklist) replace(i, off, p int, v []byte, pt int) {
 	large := q.large(len(v), pt)
 	switch {
 	case !nd.plain && !large:
-		q.keep(nd, lpReplace(nd.b, p, v))
+		q.nodeReplace(nd, p, v)
 	case nd.plain && large:
 		nd.b = bytes.Clone(v)
 	case nd.plain:
@@ -519,7 +615,7 @@ func (q *quicklist) replace(i, off, p int, v []byte, pt int) {
 			q.removeNode(i)
 			return
 		}
-		q.keep(nd, lpDelete(nd.b, lpLast(nd.b)))
+		q.nodeDelete(nd, q.lastOffset(i))
 		nd.count--
 		q.mergeAround(i + 1)
 	}
@@ -547,7 +643,7 @@ func (q *quicklist) delRange(start, n int) {
 		if nd.plain || (off == 0 && del == int(nd.count)) {
 			q.removeNode(i)
 		} else {
-			q.keep(nd, lpDeleteRange(nd.b, off, del))
+			q.nodeDeleteRange(nd, off, del)
 			nd.count -= int32(del)
 			i++
 		}
@@ -564,8 +660,7 @@ func (q *quicklist) clone() *quicklist {
 			c.nodes[i] = node{b: bytes.Clone(nd.b), count: 1, plain: true}
 			continue
 		}
-		c.nodes[i] = c.copyNode(nd.b)
-		c.nodes[i].count = nd.count
+		c.nodes[i] = c.cloneNode(&nd)
 	}
 	return c
 }

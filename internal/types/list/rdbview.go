@@ -9,7 +9,7 @@ func (l *List) ToQuicklist(cfg *Config) {
 	}
 	q := newQuicklist(cfg.Fill, cfg.Compress, cfg.Mem)
 	if n := lpLength(l.lp); n > 0 {
-		q.insertNode(0, node{b: l.lp, count: int32(n)})
+		q.insertNode(0, q.nodeFromListpack(l.lp))
 		q.count = n
 	}
 	l.q, l.lp = q, nil

@@ -103,9 +103,7 @@ func FromNodes(cfg *Config, nodes [][]byte, plain []bool) (*List, error) {
 		if n == 0 {
 			continue
 		}
-		nd := q.copyNode(b)
-		nd.count = int32(n)
-		q.insertNode(q.n(), nd)
+		q.insertNode(q.n(), q.nodeFromListpack(b))
 		q.count += n
 	}
 	l := &List{q: q}
