@@ -26,6 +26,19 @@ import "encoding/binary"
 // lpConcat work on dense nodes unchanged; anything that walks backwards
 // (lpPrev, lpLast, lpSeek, entryLen) must not be given one.
 
+// dnLength is the number of entries: the header's count, or counted when
+// the header says unknown (a node of 65535 entries or more, from an RDB).
+func dnLength(b []byte) int {
+	if n := lpNumele(b); n != lpNumeleUnknown {
+		return n
+	}
+	n := 0
+	for p := lpHdrSize; b[p] != lpEOF; p += encodedSize(b, p) {
+		n++
+	}
+	return n
+}
+
 // dnNext is the offset of the entry after p, or -1 at the end.
 func dnNext(b []byte, p int) int {
 	p += encodedSize(b, p)
@@ -71,7 +84,10 @@ func dnInsertAt(b []byte, p int, v []byte) ([]byte, int) {
 	numele := lpNumele(b)
 	b = lpResize(b, p, e.size)
 	writeEncoded(b[p:], v, &e)
-	lpSetHeader(b, numele+1)
+	if numele != lpNumeleUnknown {
+		numele++
+	}
+	lpSetHeader(b, numele)
 	return b, backlenSize(e.size)
 }
 
@@ -81,14 +97,17 @@ func dnDelete(b []byte, p int) ([]byte, int) {
 	n := encodedSize(b, p)
 	numele := lpNumele(b)
 	b = lpResize(b, p, -n)
-	lpSetHeader(b, numele-1)
+	if numele != lpNumeleUnknown {
+		numele--
+	}
+	lpSetHeader(b, numele)
 	return b, backlenSize(n)
 }
 
 // dnDeleteRange removes num entries (as many as there are) from index and
 // returns the backlen bytes that went with them.
 func dnDeleteRange(b []byte, index, num int) ([]byte, int) {
-	n := lpNumele(b)
+	n := dnLength(b)
 	num = min(num, n-index)
 	if num <= 0 {
 		return b, 0

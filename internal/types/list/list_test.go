@@ -199,7 +199,7 @@ func checkInvariants(t testing.TB, l *List, cfg *Config) {
 			if err := ValidateListpack(lp); err != nil {
 				t.Fatalf("node %d: %v", i, err)
 			}
-			if lpLength(lp) != int(nd.count) || lpNumele(nd.b) != int(nd.count) {
+			if lpLength(lp) != int(nd.count) || dnLength(nd.b) != int(nd.count) {
 				t.Fatalf("node %d count %d, listpack has %d", i, nd.count, lpLength(lp))
 			}
 			if len(lp) != nd.sz() || int(nd.back) != dnBacklens(nd.b, lpHdrSize) {
@@ -635,6 +635,7 @@ func FuzzValidateListpack(f *testing.F) {
 	f.Add(small)
 	f.Add(lpAppend(lpNew(0), []byte(strings.Repeat("s", 70))))
 	f.Add([]byte{7, 0, 0, 0, 0, 0, 0xFF})
+	f.Add([]byte{9, 0, 0, 0, 0xFF, 0xFF, 0x01, 0x01, 0xFF}) // count "unknown"
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if ValidateListpack(b) != nil {
 			return
@@ -656,6 +657,11 @@ func FuzzValidateListpack(f *testing.F) {
 			if string(entryValue(b, lpSeek(b, j)).Append(nil)) != fwd[j] {
 				t.Fatal("seek differs")
 			}
+		}
+		// As a quicklist node it loses its backlens and gets them back.
+		if d, back := dnFromListpack(make([]byte, 0, len(b)), b); !bytes.Equal(dnToListpack(nil, d, back), b) ||
+			dnLength(d) != n || len(dnOffsets(d, nil)) != n {
+			t.Fatal("dense round trip differs")
 		}
 		// And it can be modified.
 		l, err := FromNodes(&DefaultConfig, [][]byte{bytes.Clone(b)}, []bool{false})

@@ -66,9 +66,11 @@ func lpInit(b []byte) []byte {
 
 func lpNumele(lp []byte) int { return int(binary.LittleEndian.Uint16(lp[4:])) }
 
+// lpSetHeader writes the total size and the count, "unknown" from 65535
+// up.
 func lpSetHeader(lp []byte, numele int) {
 	binary.LittleEndian.PutUint32(lp, uint32(len(lp)))
-	binary.LittleEndian.PutUint16(lp[4:], uint16(numele))
+	binary.LittleEndian.PutUint16(lp[4:], uint16(min(numele, lpNumeleUnknown)))
 }
 
 // lpLength is the number of entries.

@@ -484,8 +484,8 @@ func (q *quicklist) split(i, off int, after bool) node {
 		q.nodeDeleteRange(nd, 0, off)
 		q.nodeDeleteRange(&other, off, cnt)
 	}
-	nd.count = int32(lpNumele(nd.b))
-	other.count = int32(lpNumele(other.b))
+	nd.count = int32(dnLength(nd.b))
+	other.count = int32(dnLength(other.b))
 	return other
 }
 
