@@ -29,7 +29,10 @@ type gcPolicy struct {
 	lastCmds   int64             // commands processed at the last check
 	quietSince time.Time         // zero while commands keep coming
 	released   bool              // memory was released in this quiet spell
-	release    func()            // debug.FreeOSMemory; tests count calls
+
+	// Hooks tests replace.
+	release     func()                                       // debug.FreeOSMemory
+	heapFigures func() (free, objects, live uint64, ok bool) // readHeapFigures
 }
 
 func (p *gcPolicy) init() {
@@ -39,6 +42,7 @@ func (p *gcPolicy) init() {
 	p.idle[1].Name = "/memory/classes/heap/objects:bytes"
 	p.idle[2].Name = "/gc/heap/live:bytes"
 	p.percent = 100
+	p.release, p.heapFigures = debug.FreeOSMemory, p.readHeapFigures
 	p.adjust()
 }
 
@@ -51,7 +55,8 @@ func (p *gcPolicy) init() {
 // health checks): it collects and returns the free pages
 // (debug.FreeOSMemory) when what it would give back, the free pages and
 // the garbage no collection has reclaimed yet (a quiet server may not
-// collect for minutes), is worth it: 256 KB and 1/32 of the live heap.
+// collect for minutes), is worth it: 256 KB and an eighth of the live heap
+// (a forced collection of a large heap costs CPU, if idle CPU).
 // Once per quiet spell, so a server that stays quiet is not made to
 // collect again and again.
 const (
@@ -76,22 +81,9 @@ func (p *gcPolicy) releaseIfQuiet(cmds int64, now time.Time) {
 		return
 	}
 	p.released = true
-	metrics.Read(p.idle[:])
-	var v [3]uint64
-	for i := range p.idle {
-		if p.idle[i].Value.Kind() != metrics.KindUint64 {
-			return
-		}
-		v[i] = p.idle[i].Value.Uint64()
-	}
-	free, objects, live := v[0], v[1], v[2]
-	gain := free + objects - min(live, objects)
-	if gain >= idleReleaseMinimum && gain >= live/32 {
-		if p.release != nil {
-			p.release()
-		} else {
-			debug.FreeOSMemory()
-		}
+	free, objects, live, ok := p.heapFigures()
+	if ok && worthReleasing(free, objects, live) {
+		p.release()
 	}
 }
 
@@ -116,4 +108,26 @@ func (p *gcPolicy) adjust() {
 		p.percent = want
 		debug.SetGCPercent(want)
 	}
+}
+
+// readHeapFigures reads the free unreleased heap bytes, the bytes of heap
+// objects (live or not yet swept) and the live heap as of the last
+// collection.
+func (p *gcPolicy) readHeapFigures() (free, objects, live uint64, ok bool) {
+	metrics.Read(p.idle[:])
+	var v [3]uint64
+	for i := range p.idle {
+		if p.idle[i].Value.Kind() != metrics.KindUint64 {
+			return 0, 0, 0, false
+		}
+		v[i] = p.idle[i].Value.Uint64()
+	}
+	return v[0], v[1], v[2], true
+}
+
+// worthReleasing reports whether the free pages plus the garbage not yet
+// reclaimed come to 256 KB and an eighth of the live heap.
+func worthReleasing(free, objects, live uint64) bool {
+	gain := free + objects - min(live, objects)
+	return gain >= idleReleaseMinimum && gain >= live/8
 }
