@@ -55,7 +55,11 @@ func (w *Writer) Int(n int64) { w.header(':', n) }
 
 // Bulk writes a bulk string.
 func (w *Writer) Bulk(b []byte) {
-	w.header('$', int64(len(b)))
+	if n := len(b); n < 10 { // short elements of long replies (LRANGE)
+		w.Buf = append(w.Buf, '$', byte('0'+n), '\r', '\n')
+	} else {
+		w.header('$', int64(n))
+	}
 	w.Buf = append(w.Buf, b...)
 	w.Buf = append(w.Buf, '\r', '\n')
 }

@@ -543,7 +543,16 @@ func (it *Iter) Next() (Value, bool) {
 		it.p = -1
 		return Value{B: it.b}, true
 	}
-	s, n, isInt, size := lpDecode(it.b, it.p)
+	var s []byte
+	var n int64
+	var isInt bool
+	var size int
+	if c := it.b[it.p]; c&0xC0 == 0x80 { // a short string, the common case
+		size = 1 + int(c&0x3F)
+		s = it.b[it.p+1 : it.p+size]
+	} else {
+		s, n, isInt, size = lpDecode(it.b, it.p)
+	}
 	switch {
 	case it.rev && it.q == nil:
 		it.p = lpPrev(it.b, it.p)
