@@ -23,6 +23,7 @@ all: build test
 test: vet fmt-check
 	$(GO) test ./...
 	$(GO) test -race $(RACE_PKGS)
+	$(GO) test -race -run TestNodeMemConcurrent ./internal/types/list
 
 vet:
 	$(GO) vet ./...
