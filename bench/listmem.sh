@@ -20,26 +20,18 @@ REF=${VALKEY_SERVER:?set VALKEY_SERVER to a valkey-server binary}
 RUNS=${RUNS:-1}
 command -v redis-cli >/dev/null || apt-get install -y redis-tools >/dev/null
 
-freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+. bench/memlib.sh
 gen() {
   awk -v ints="${INTS:-}" 'BEGIN{for(b=0;b<1000;b++){printf "*1002\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n";
     for(i=0;i<1000;i++){ if(ints) v=(b*1000+i)%1000; else v=sprintf("elem-%06d", b*1000+i);
       printf "$%d\r\n%s\r\n", length(v), v}}}'
 }
-rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
-used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
 
-go build -o /tmp/petrel-listmem ./cmd/petrel-server
+build_petrel
 for run in $(seq "$RUNS"); do
   for side in petrel ref; do
-    port=$(freeport)
-    if [ $side = petrel ]; then
-      /tmp/petrel-listmem --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-    else
-      "$REF" --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-    fi
-    pid=$!
-    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    start_server $side
+    port=$PORT pid=$PID
     if [ -n "${WARM:-}" ]; then
       for _ in 1 2 3 4 5; do redis-cli -p "$port" rpush warm $(seq -f "elem-%06g" 1 1000) >/dev/null; done
       redis-cli -p "$port" del warm >/dev/null

@@ -17,7 +17,7 @@ RUNS=${RUNS:-1}
 [ $# -gt 0 ] || set -- list hash set zset
 command -v redis-cli >/dev/null || apt-get install -y redis-tools >/dev/null
 
-freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+. bench/memlib.sh
 gen() {
   awk -v n="$N" -v kind="$1" 'BEGIN{for(i=0;i<n;i++){k="k:" i;
     if(kind=="list") printf "*5\r\n$5\r\nRPUSH\r\n$%d\r\n%s\r\n$3\r\naaa\r\n$3\r\nbbb\r\n$3\r\nccc\r\n", length(k), k;
@@ -26,21 +26,13 @@ gen() {
     if(kind=="zset") printf "*6\r\n$4\r\nZADD\r\n$%d\r\n%s\r\n$1\r\n1\r\n$3\r\naaa\r\n$1\r\n2\r\n$3\r\nbbb\r\n", length(k), k;
   }}'
 }
-rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
-used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
 
-go build -o /tmp/petrel-smallmem ./cmd/petrel-server
+build_petrel
 for kind in "$@"; do
   for run in $(seq "$RUNS"); do
     for side in petrel ref; do
-      port=$(freeport)
-      if [ $side = petrel ]; then
-        /tmp/petrel-smallmem --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-      else
-        "$REF" --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 &
-      fi
-      pid=$!
-      for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+      start_server $side
+      port=$PORT pid=$PID
       redis-cli -p "$port" info memory >/dev/null
       sleep 2
       u0=$(used "$port"); r0=$(rss $pid)
