@@ -24,6 +24,10 @@ const (
 	pageSize = 4096
 )
 
+// MaxSlot is the largest block an Arena carves from its chunks; larger
+// ones get a mapping each.
+const MaxSlot = maxClassSize
+
 // classSizes[id] is the slot size of class id (classSizes[0] is unused).
 // Read-only after package initialisation.
 var classSizes = func() (s [numClasses + 1]uint32) {

@@ -56,7 +56,13 @@ func (m *NodeMem) Used() int64 {
 }
 
 // alloc returns a block of capacity at least n, its first n bytes in use.
+// Blocks above the arena's largest slot (nodes of 32 and 64 KB, fill -4
+// and -5) come from the Go heap (ref 0), where their per-object cost is
+// small, rather than a mapping each.
 func (m *NodeMem) alloc(n int) (kvtable.Ref, []byte) {
+	if n > kvtable.MaxSlot {
+		return 0, make([]byte, n)
+	}
 	m.mu.Lock()
 	r, b := m.a.Alloc(n)
 	if m.live != nil {

@@ -39,3 +39,27 @@ func TestNodeMemConcurrent(t *testing.T) {
 	wg.Wait()
 	waitNodeMemEmpty(t, mem)
 }
+
+// TestNodeMemLargeNodes: nodes above the arena's largest slot (64 KB at
+// fill -5) live on the Go heap, not in a mapping each.
+func TestNodeMemLargeNodes(t *testing.T) {
+	mem := newCheckedNodeMem()
+	cfg := Config{Fill: -5, Mem: mem}
+	l := New()
+	for i := range 50000 {
+		l.Push(&cfg, false, []byte("element-"+strconv.Itoa(i)))
+	}
+	if !l.IsQuicklist() || l.q.n() < 5 {
+		t.Fatalf("quicklist %v with %d nodes", l.IsQuicklist(), l.q.n())
+	}
+	checkInvariants(t, l, &cfg)
+	for i := range l.q.live() {
+		if nd := l.q.at(i); nd.ref != 0 || cap(nd.b) <= 16<<10 && i < l.q.n()-1 {
+			t.Fatalf("node %d: ref %d cap %d", i, nd.ref, cap(nd.b))
+		}
+	}
+	if v, ok := l.Index(-1); !ok || string(v.B) != "element-49999" {
+		t.Fatalf("last element %q", v.B)
+	}
+	runtime.KeepAlive(l)
+}
