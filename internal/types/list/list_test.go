@@ -208,7 +208,7 @@ func checkInvariants(t testing.TB, l *List, cfg *Config) {
 			if b, back := dnFromListpack(nil, lp); !bytes.Equal(b, nd.b) || back != int(nd.back) {
 				t.Fatalf("node %d does not round-trip through its listpack", i)
 			}
-			if l.q.cached(i) && !slices.Equal(l.q.oc.offs, dnOffsets(nd.b, nil)) {
+			if l.q.isCached(&nd) && !slices.Equal(l.q.oc.offs, dnOffsets(nd.b, nil)) {
 				t.Fatalf("node %d: the offsets cache is stale", i)
 			}
 		}

@@ -47,19 +47,18 @@ type quicklist struct {
 	count    int
 	fill     int
 	compress int
-	pending  int    // bytes a multi-element push has still to add (List.Push)
-	mods     uint64 // changes to nodes: what the offsets cache checks
+	pending  int // bytes a multi-element push has still to add (List.Push)
 	oc       offsetsCache
 }
 
-// offsetsCache holds the entry offsets of one packed node, node ni as of
-// change mods: what walking a dense node backwards needs. Pushes to and
-// pops from the tail node keep it up to date, so RPOP is O(1); any other
-// change of any node makes it stale (keep, insertNode, removeNode count
-// changes).
+// offsetsCache holds the entry offsets of one packed node, known by the
+// address of its bytes: what walking a dense node backwards needs. Pushes
+// to and pops from the end of the cached node keep it up to date, so RPOP
+// is O(1) however the head changes meanwhile (LPUSH producers, RPOP
+// consumers); any other change to that node, or its block going back,
+// forgets it (keep, removeNode, merge).
 type offsetsCache struct {
-	ni   int
-	mods uint64
+	node uintptr // address of the cached node's bytes; 0: none
 	offs []int32
 }
 
@@ -138,8 +137,7 @@ func isLarge(sz, fill, packedThreshold int) bool {
 }
 
 func newQuicklist(fill, compress int, mem *NodeMem) *quicklist {
-	q := &quicklist{nodeStore: &nodeStore{mem: mem}, fill: fill, compress: compress,
-		oc: offsetsCache{ni: -1}}
+	q := &quicklist{nodeStore: &nodeStore{mem: mem}, fill: fill, compress: compress}
 	if mem != nil {
 		runtime.AddCleanup(q, (*nodeStore).release, q.nodeStore)
 	}
@@ -214,14 +212,23 @@ func (q *quicklist) nodeReplace(nd *node, p int, v []byte) {
 // offsets returns the entry offsets of packed node i, from the cache or
 // from one forward pass. They stay valid until the quicklist changes.
 func (q *quicklist) offsets(i int) []int32 {
-	if q.oc.mods != q.mods || q.oc.ni != i {
-		q.oc = offsetsCache{ni: i, mods: q.mods, offs: dnOffsets(q.at(i).b, q.oc.offs[:0])}
+	if nd := q.at(i); !q.isCached(nd) {
+		q.oc = offsetsCache{node: bytesAddr(nd.b), offs: dnOffsets(nd.b, q.oc.offs[:0])}
 	}
 	return q.oc.offs
 }
 
-// cached reports whether the offsets cache holds node i as it is.
-func (q *quicklist) cached(i int) bool { return q.oc.mods == q.mods && q.oc.ni == i }
+func bytesAddr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// isCached reports whether the offsets cache holds node nd.
+func (q *quicklist) isCached(nd *node) bool { return q.oc.node != 0 && q.oc.node == bytesAddr(nd.b) }
+
+// forget drops the offsets cache if it holds nd, about to change or go.
+func (q *quicklist) forget(nd *node) {
+	if q.isCached(nd) {
+		q.oc.node = 0
+	}
+}
 
 // lastOffset is the offset of the last element of packed node i.
 func (q *quicklist) lastOffset(i int) int {
@@ -234,7 +241,7 @@ func (q *quicklist) lastOffset(i int) int {
 // Go heap: in a quicklist with a NodeMem its bytes move there (at the
 // capacity the operation chose) and the node's old block is freed.
 func (q *quicklist) keep(nd *node, b []byte) {
-	q.mods++
+	q.forget(nd)
 	if q.mem == nil || nd.plain || unsafe.SliceData(b) == unsafe.SliceData(nd.b) {
 		nd.b = b
 		return
@@ -269,7 +276,6 @@ func (q *quicklist) large(sz, pt int) bool { return isLarge(sz, q.fill, pt) }
 // side moves fewer nodes; when there is none the slice is rebuilt with
 // free room at both ends (amortised O(1) at the ends).
 func (q *quicklist) insertNode(i int, nd node) {
-	q.mods++
 	n := q.n()
 	roomAfter := len(q.nodes) < cap(q.nodes)
 	switch {
@@ -321,7 +327,7 @@ func (q *quicklist) growGaps(i, n int) (front, back int) {
 // removeNode deletes the node at position i (its elements are gone: the
 // caller fixes count), moving the shorter side.
 func (q *quicklist) removeNode(i int) {
-	q.mods++
+	q.forget(q.at(i))
 	q.freeNode(q.at(i))
 	n := q.n()
 	if n == 1 {
@@ -379,12 +385,12 @@ func (q *quicklist) pushTail(v []byte, pt int) {
 		return
 	}
 	if q.n() > 0 && q.allowInsert(q.tail(), len(v), pt) {
-		i, t := q.n()-1, q.tail()
-		cached, p := q.cached(i), len(t.b)-1
+		t := q.tail()
+		cached, p := q.isCached(t), len(t.b)-1
 		q.nodeInsert(t, p, v)
 		t.count++
 		if cached {
-			q.oc.offs, q.oc.mods = append(q.oc.offs, int32(p)), q.mods
+			q.oc.offs, q.oc.node = append(q.oc.offs, int32(p)), bytesAddr(t.b)
 		}
 		return
 	}
@@ -422,12 +428,11 @@ func (q *quicklist) deleteAt(i, p int) (gone bool, next int) {
 		q.removeNode(i)
 		return true, -1
 	}
-	cached := q.cached(i)
-	last := cached && int(q.oc.offs[len(q.oc.offs)-1]) == p
+	last := q.isCached(nd) && int(q.oc.offs[len(q.oc.offs)-1]) == p
 	q.nodeDelete(nd, p)
 	nd.count--
-	if last { // the tail's last element (RPOP): the cache stays right
-		q.oc.offs, q.oc.mods = q.oc.offs[:len(q.oc.offs)-1], q.mods
+	if last { // the node's last element (RPOP): the cache stays right
+		q.oc.offs, q.oc.node = q.oc.offs[:len(q.oc.offs)-1], bytesAddr(nd.b)
 	}
 	if nd.b[p] == lpEOF {
 		return false, -1
@@ -492,6 +497,7 @@ func (q *quicklist) split(i, off int, after bool) node {
 // merge joins nodes i and i+1 into node i.
 func (q *quicklist) merge(i int) {
 	a, b := q.at(i), q.at(i+1)
+	q.oc.node = 0 // a may take b's block, a's may be freed
 	ab := lpConcat(a.b, b.b)
 	if unsafe.SliceData(ab) == unsafe.SliceData(b.b) {
 		// b's block holds both now: it becomes a's, and removing b frees
