@@ -59,3 +59,28 @@ func TestDenseNodeAgainstListpack(t *testing.T) {
 		}
 	}
 }
+
+// TestOffsetsCacheSurvivesHeadPushes: a queue (LPUSH producers, RPOP
+// consumers) keeps the tail node's offsets across pushes at the head, so
+// RPOP does not walk the tail node again each time.
+func TestOffsetsCacheSurvivesHeadPushes(t *testing.T) {
+	cfg := Config{Fill: -2, Mem: NewNodeMem()}
+	l := New()
+	for i := 0; i < 5000; i++ {
+		l.Push(&cfg, true, []byte("job-"+string(rune('a'+i%26))))
+	}
+	if !l.IsQuicklist() || l.q.n() < 3 {
+		t.Fatalf("want a quicklist of several nodes, have %d", l.q.n())
+	}
+	l.Pop(false, nil) // caches the tail node's offsets
+	for i := 0; i < 100; i++ {
+		l.Push(&cfg, true, []byte("new"))
+		if !l.q.isCached(l.q.tail()) {
+			t.Fatalf("push %d at the head dropped the tail's offsets", i)
+		}
+		if _, ok := l.Pop(false, nil); !ok || !l.q.isCached(l.q.tail()) && l.q.tail().count > 0 {
+			t.Fatalf("pop %d: tail offsets not kept", i)
+		}
+	}
+	checkInvariants(t, l, &cfg)
+}
