@@ -161,7 +161,7 @@ func (q *quicklist) packedNode(capacity int, v []byte) node {
 }
 
 // newBlock returns n bytes for a packed node: in the NodeMem when there is
-// one (ref != 0).
+// one and n fits its slots (then ref != 0), else on the Go heap.
 func (q *quicklist) newBlock(n int) (kvtable.Ref, []byte) {
 	if q.mem == nil {
 		return 0, make([]byte, n)
