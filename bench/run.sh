@@ -52,8 +52,10 @@ run() { # port pid pipeline test -> "rps cpu_s_per_million"
     what=(-t "$t")
   fi
   before=$(ticks "$pid")
+  # The last figure is the test's own: lrange_* first print the LPUSH that
+  # fills the list (whose requests the CPU figure also counts).
   rps=$(timeout 600 redis-benchmark -p "$port" -c "$CLIENTS" -n "$N" -P "$p" -q "${what[@]}" 2>/dev/null |
-        tr '\r' '\n' | awk -F'[: ]+' '/requests per second/ {for(i=1;i<NF;i++) if($(i+1)=="requests"){print $i; exit}}')
+        tr '\r' '\n' | awk -F'[: ]+' '/requests per second/ {for(i=1;i<NF;i++) if($(i+1)=="requests") r=$i} END{print r}')
   after=$(ticks "$pid")
   awk -v b="$before" -v a="$after" -v hz="$HZ" -v n="$N" -v r="$rps" 'BEGIN{printf "%s %.3f", r, (a-b)/hz/(n/1e6)}'
 }
